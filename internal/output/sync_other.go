@@ -1,0 +1,9 @@
+//go:build !linux
+
+package output
+
+import "errors"
+
+func exchange(a, b string) error { return errors.ErrUnsupported }
+
+func syncDir(string) error { return nil }
