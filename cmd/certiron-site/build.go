@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/site"
+)
+
+func runBuild(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	source := fs.String("source", ".", "site folder holding config.toml, content/, themes/ and static/")
+	dest := fs.String("dest", "", "output folder (default SOURCE/public)")
+	baseURL := fs.String("baseURL", "", "override config.toml's baseURL, e.g. https://preview.certiron.io/")
+	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
+	verbose := fs.Bool("v", false, "print the time each step took")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if *dest == "" {
+		*dest = filepath.Join(*source, "public")
+	}
+	start := time.Now()
+	res := site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL})
+	if err := report(res, stderr); err != nil {
+		return err
+	}
+	st, err := output.Write(res.Files, *dest)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w (the previous output is untouched)", *dest, err)
+	}
+	if *verbose {
+		for _, s := range res.Steps {
+			fmt.Fprintf(stderr, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
+		}
+	}
+	fmt.Fprintf(stdout, "built %d pages, %d files (%d changed, %d unchanged) into %s in %s\n",
+		res.Pages, res.Files.Len(), st.Written, st.Unchanged, *dest, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// report prints a build's errors and allowed exceptions; it returns
+// errFailed when there were errors.
+func report(res *site.Result, stderr io.Writer) error {
+	for _, a := range res.Allowed {
+		fmt.Fprintf(stderr, "note: %s\n", a)
+	}
+	if len(res.Errors) == 0 {
+		return nil
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, e.Error())
+	}
+	fmt.Fprintf(stderr, "%d error%s; nothing was written\n", len(res.Errors), plural(len(res.Errors)))
+	return errFailed
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

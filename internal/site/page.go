@@ -1,0 +1,479 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/certiron/certiron-site/internal/banner"
+	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/content"
+	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/markdown"
+	"github.com/certiron/certiron-site/internal/minify"
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+// Page is what a layout sees as ".": the page, the site and the banner.
+type Page struct {
+	Title       string
+	Description string
+	// URL is the page's root-relative URL ("/legal/cookie-policy/"),
+	// Permalink its absolute URL.
+	URL       string
+	Permalink string
+	Kind      string // "home", "section", "page", "404" or "alias"
+	Section   string
+	IsHome    bool
+	Date      time.Time
+	Lastmod   time.Time
+	Weight    int
+	Params    map[string]any
+	Content   template.HTML
+	TOC       template.HTML
+	// Pages are the pages a section (or the home page) lists.
+	Pages []*Page
+	// Parent is the section page this page belongs to, if any.
+	Parent *Page
+	// Source is the site-relative Markdown file.
+	Source string
+	Site   *Site
+	Banner banner.Data
+	// CSP is the page's Content-Security-Policy (filled in after the page's
+	// inline scripts and styles are final).
+	CSP string
+
+	page   *content.Page
+	doc    *markdown.Doc
+	layout string
+}
+
+// Site is what layouts see as .Site.
+type Site struct {
+	Title        string
+	BaseURL      string
+	LanguageCode string
+	Params       map[string]any
+	Menus        Menus
+	// Year is the year of the newest page, for the copyright line.
+	Year int
+}
+
+// Menus are the menus with the current page marked.
+type Menus struct {
+	Main, Footer []MenuItem
+}
+
+// MenuItem is a menu entry.
+type MenuItem struct {
+	Name    string
+	URL     string
+	Current bool
+}
+
+func (b *build) view(p *content.Page, doc *markdown.Doc) *Page {
+	title := p.Title
+	if title == "" {
+		title = defaultTitle(p, doc)
+	}
+	v := &Page{
+		Title:       title,
+		Description: p.Description,
+		URL:         b.relURL(p.URL),
+		Permalink:   b.absURL(p.URL),
+		Kind:        string(p.Kind),
+		Section:     p.Section,
+		IsHome:      p.Kind == content.Home,
+		Date:        p.Date,
+		Lastmod:     p.Lastmod,
+		Weight:      p.Weight,
+		Params:      p.Params,
+		Content:     template.HTML(doc.HTML),
+		TOC:         template.HTML(doc.TOC),
+		Source:      p.Source,
+		page:        p,
+		doc:         doc,
+	}
+	return v
+}
+
+// defaultTitle is the first heading, or the file's name.
+func defaultTitle(p *content.Page, doc *markdown.Doc) string {
+	for _, h := range doc.Headings {
+		if h.Level == 1 {
+			return h.Text
+		}
+	}
+	name := strings.TrimSuffix(path.Base(p.Rel), ".md")
+	if name == "index" || name == "_index" {
+		name = path.Base(path.Dir(p.Rel))
+	}
+	if name == "." || name == "" {
+		return ""
+	}
+	return strings.ReplaceAll(name, "-", " ")
+}
+
+// link connects pages to their sections and works out the site data.
+func (b *build) link() {
+	sections := map[string]*Page{}
+	var home *Page
+	for _, v := range b.pages {
+		switch v.page.Kind {
+		case content.Section:
+			sections[v.page.Section] = v
+		case content.Home:
+			home = v
+		}
+	}
+	year := 0
+	for _, v := range b.pages {
+		for _, t := range []time.Time{v.Date, v.Lastmod} {
+			if t.Year() > year {
+				year = t.Year()
+			}
+		}
+		parent := home
+		if v.page.Kind == content.Home {
+			continue
+		}
+		sec := v.page.Section
+		if v.page.Kind == content.Section {
+			sec = parentOf(sec)
+		}
+		for {
+			if s, ok := sections[sec]; ok {
+				parent = s
+				break
+			}
+			if sec == "" {
+				break
+			}
+			sec = parentOf(sec)
+		}
+		if parent != nil {
+			parent.Pages = append(parent.Pages, v)
+			if parent != home {
+				v.Parent = parent
+			}
+		}
+	}
+	for _, v := range b.pages {
+		sort.SliceStable(v.Pages, func(i, j int) bool { return less(v.Pages[i], v.Pages[j]) })
+	}
+	if year == 0 {
+		year = time.Now().Year()
+	}
+	ver := b.cfg.PolicyVersion
+	policyURL := b.relURL("legal/cookie-policy/")
+	if b.policy != nil {
+		policyURL = b.policy.URL
+		if ver == "" && !b.policy.Lastmod.IsZero() {
+			ver = b.policy.Lastmod.Format("2006-01-02")
+		}
+	}
+	if ver == "" {
+		ver = "1"
+	}
+	b.bannerData = banner.Data{PolicyURL: policyURL, Version: ver, Key: banner.StorageKey}
+	b.site = &Site{
+		Title:        b.cfg.Title,
+		BaseURL:      b.cfg.BaseURL,
+		LanguageCode: b.cfg.LanguageCode,
+		Params:       b.cfg.Params,
+		Year:         year,
+	}
+	b.menuMain = b.menu(b.cfg.Menus.Main, "menus.main")
+	b.menuFooter = b.menu(b.cfg.Menus.Footer, "menus.footer")
+}
+
+func parentOf(dir string) string {
+	d := path.Dir(dir)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// less orders a section's pages: by weight (unweighted last), newest
+// first, then by title and URL.
+func less(a, b *Page) bool {
+	if (a.Weight == 0) != (b.Weight == 0) {
+		return a.Weight != 0
+	}
+	if a.Weight != b.Weight {
+		return a.Weight < b.Weight
+	}
+	da, db := a.Lastmod, b.Lastmod
+	if da.IsZero() {
+		da = a.Date
+	}
+	if db.IsZero() {
+		db = b.Date
+	}
+	if !da.Equal(db) {
+		return da.After(db)
+	}
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	return a.URL < b.URL
+}
+
+// menu resolves a configured menu: entries naming content files get that
+// page's URL.
+func (b *build) menu(items []config.MenuItem, key string) []MenuItem {
+	sorted := append([]config.MenuItem(nil), items...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Weight < sorted[j].Weight })
+	var out []MenuItem
+	for _, it := range sorted {
+		u := it.URL
+		switch {
+		case strings.HasSuffix(strings.SplitN(u, "#", 2)[0], ".md"):
+			rel, frag, _ := strings.Cut(u, "#")
+			t := b.byRel[strings.TrimPrefix(rel, "/")]
+			if t == nil {
+				line, col := config.KeyPos(b.cfgSrc, strings.Split(key, ".")...)
+				b.res.Errors.Add(diag.Pos{File: config.File, Line: line, Col: col}, "menu item %q links to missing page content/%s", it.Name, rel)
+				continue
+			}
+			u = b.relURL(t.URL)
+			if frag != "" {
+				u += "#" + frag
+			}
+		case !strings.Contains(u, "://") && !strings.HasPrefix(u, "mailto:"):
+			u = b.relURL(u)
+		}
+		out = append(out, MenuItem{Name: it.Name, URL: u})
+	}
+	return out
+}
+
+// siteFor returns the site data with the menus marking page url current.
+func (b *build) siteFor(url string) *Site {
+	s := *b.site
+	mark := func(items []MenuItem) []MenuItem {
+		out := make([]MenuItem, len(items))
+		for i, it := range items {
+			it.Current = it.URL == url
+			out[i] = it
+		}
+		return out
+	}
+	s.Menus = Menus{Main: mark(b.menuMain), Footer: mark(b.menuFooter)}
+	return &s
+}
+
+// layoutFor picks a page's layout: front matter, then section, then kind.
+func (b *build) layoutFor(v *Page) (string, *diag.Error) {
+	p := v.page
+	kind := "single"
+	if p.Kind != content.Single {
+		kind = "list"
+	}
+	sec := strings.SplitN(p.Section, "/", 2)[0]
+	var cands []string
+	if p.Layout != "" {
+		if sec != "" {
+			cands = append(cands, sec+"/"+p.Layout)
+		}
+		cands = append(cands, p.Layout)
+		if l, ok := b.theme.Lookup(cands...); ok {
+			return l, nil
+		}
+		return "", diag.Errorf(diag.Pos{File: p.Source, Line: keyLine(p.Src, "layout"), Col: 1}, "layout %q not found: looked for %s in %s/layouts", p.Layout, strings.Join(withHTML(cands), ", "), b.theme.Dir)
+	}
+	if p.Kind == content.Home {
+		cands = append(cands, "home")
+	}
+	if sec != "" {
+		cands = append(cands, sec+"/"+kind)
+	}
+	cands = append(cands, kind)
+	if l, ok := b.theme.Lookup(cands...); ok {
+		return l, nil
+	}
+	return "", diag.Errorf(diag.Pos{File: p.Source, Line: 1, Col: 1}, "no layout for this page: looked for %s in %s/layouts", strings.Join(withHTML(cands), ", "), b.theme.Dir)
+}
+
+func withHTML(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + ".html"
+	}
+	return out
+}
+
+func keyLine(src []byte, key string) int {
+	for i, l := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(l)
+		if rest, ok := strings.CutPrefix(t, key); ok {
+			rest = strings.TrimSpace(rest)
+			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
+				return i + 1
+			}
+		}
+	}
+	return 1
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render executes every page's layout, minifies it and fills in its CSP,
+// in parallel. Pages whose inputs did not change since the last build are
+// taken from the cache.
+func (b *build) render() bool {
+	n := len(b.pages)
+	outs := make([][]byte, n)
+	errs := make([]*diag.Error, n)
+	fresh := make([]bool, n)
+	for _, v := range b.pages {
+		v.Banner = b.bannerData
+		v.CSP = banner.Placeholder
+	}
+	siteKey := b.siteKey()
+	parallel(n, func(i int) {
+		v := b.pages[i]
+		layout, e := b.layoutFor(v)
+		if e != nil {
+			errs[i] = e
+			return
+		}
+		v.layout = layout
+		v.Site = b.siteFor(v.URL)
+		key := keyOf(siteKey[:], []byte(layout), pageKey(v))
+		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() ([]byte, *diag.Error) {
+			return b.execute(v, layout)
+		})
+	})
+	for i, v := range b.pages {
+		if errs[i] != nil {
+			b.res.Errors = append(b.res.Errors, errs[i])
+			continue
+		}
+		if fresh[i] {
+			b.res.Rendered++
+		}
+		b.res.Pages++
+		b.files.Add(&output.File{Path: v.page.OutPath, Data: outs[i], Sources: b.sourcesOf(v.page.Source, v.layout)})
+		s, st := banner.Inline(outs[i])
+		b.scripts = append(b.scripts, s...)
+		b.styles = append(b.styles, st...)
+	}
+	return len(b.res.Errors) == 0
+}
+
+// execute renders one page to its final bytes.
+func (b *build) execute(v *Page, layout string) ([]byte, *diag.Error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := b.theme.Execute(buf, layout, v); err != nil {
+		var l diag.List
+		l.Append(v.Source, err)
+		e := l[0]
+		if e.Pos.Line == 0 {
+			e.Pos.File = v.Source
+		}
+		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
+		return nil, e
+	}
+	min, err := minify.Bytes("text/html", buf.Bytes())
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
+	}
+	scripts, styles := banner.Inline(min)
+	csp := banner.Policy(scripts, styles, false)
+	return bytes.Replace(min, []byte(banner.Placeholder), []byte(csp), 1), nil
+}
+
+// sourcesOf lists the files a page is made from: its Markdown, its
+// layout, baseof and the partials.
+func (b *build) sourcesOf(md, layout string) []string {
+	srcs := []string{md, b.theme.Dir + "/layouts/" + layout + ".html"}
+	for name := range b.theme.Sources {
+		if strings.HasSuffix(name, "/baseof.html") || strings.Contains(name, "/partials/") {
+			srcs = append(srcs, name)
+		}
+	}
+	sort.Strings(srcs[2:])
+	return srcs
+}
+
+// siteKey hashes what every page depends on: config, theme, menus.
+func (b *build) siteKey() [32]byte {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData)
+	return keyOf(b.cfgKey[:], b.themeKey[:], buf.Bytes())
+}
+
+// pageKey is everything about one page a layout can show: its own data,
+// and the titles and URLs of the pages it lists and belongs to.
+func pageKey(v *Page) []byte {
+	var buf bytes.Buffer
+	buf.Write(v.page.Src)
+	buf.WriteByte(0)
+	buf.Write(v.doc.HTML)
+	buf.WriteByte(0)
+	buf.Write(v.doc.TOC)
+	fmt.Fprintf(&buf, "\x00%s\x00%s\x00%s", v.Title, v.URL, v.page.Rel)
+	if v.Parent != nil {
+		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
+	}
+	for _, c := range v.Pages {
+		fmt.Fprintf(&buf, "\x00child %s|%s|%s|%s|%s|%d|%v", c.Title, c.URL, c.Description, c.Date, c.Lastmod, c.Weight, c.Params)
+	}
+	return buf.Bytes()
+}
+
+// aliases writes a redirect page at every alias.
+func (b *build) aliases() {
+	for _, v := range b.pages {
+		for _, a := range v.page.Aliases {
+			pos := diag.Pos{File: v.Source, Line: keyLine(v.page.Src, "aliases"), Col: 1}
+			clean := path.Clean("/" + a)
+			if strings.Contains(a, "://") || strings.Contains(a, "..") || strings.ContainsAny(a, `\?#`) {
+				b.res.Errors.Add(pos, "alias %q must be a path on this site such as /old-name/", a)
+				continue
+			}
+			out := strings.TrimPrefix(clean, "/")
+			if path.Ext(out) == "" {
+				out = strings.TrimPrefix(out+"/index.html", "/")
+			}
+			alias := &Page{Title: v.Title, URL: v.URL, Permalink: v.Permalink, Kind: "alias", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: v.Source}
+			if !b.theme.Has("alias") {
+				b.res.Errors.Add(pos, "aliases need layouts/alias.html in %s", b.theme.Dir)
+				return
+			}
+			data, e := b.execute(alias, "alias")
+			if e != nil {
+				b.res.Errors = append(b.res.Errors, e)
+				continue
+			}
+			before := len(b.res.Errors)
+			b.claim(out, v.Source, pos, "alias "+a)
+			if len(b.res.Errors) == before {
+				b.files.Add(&output.File{Path: out, Data: data, Sources: b.sourcesOf(v.Source, "alias")})
+			}
+		}
+	}
+}
+
+// notFound renders 404.html.
+func (b *build) notFound() {
+	v := &Page{Title: "Page not found", URL: b.relURL("404.html"), Permalink: b.absURL("404.html"), Kind: "404", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: b.theme.Dir + "/layouts/404.html"}
+	data, e := b.execute(v, "404")
+	if e != nil {
+		b.res.Errors = append(b.res.Errors, e)
+		return
+	}
+	s, st := banner.Inline(data)
+	b.scripts = append(b.scripts, s...)
+	b.styles = append(b.styles, st...)
+	b.add("404.html", v.Source, data)
+}

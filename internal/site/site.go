@@ -1,0 +1,110 @@
+// Package site builds a site: load → convert → render → minify → audit,
+// one readable list of steps. It keeps what it computed between builds, so
+// a rebuild redoes only what a change touched.
+package site
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+// Options control a build.
+type Options struct {
+	// Root is the site folder holding config.toml, content/, themes/ and
+	// static/.
+	Root string
+	// Drafts includes pages with draft = true.
+	Drafts bool
+	// BaseURL, when set, overrides config.toml's baseURL.
+	BaseURL string
+}
+
+// Step is one timed step of a build.
+type Step struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Result is what a build produced.
+type Result struct {
+	// Files is the built site; nil when the build failed.
+	Files *output.Set
+	// Errors lists every problem found, sorted; the build failed when it
+	// is not empty.
+	Errors diag.List
+	// Allowed lists the uses of origins that config.toml allows, with
+	// their reasons, for the report.
+	Allowed []string
+	// Steps times each step.
+	Steps []Step
+	// Pages counts the pages rendered, Rendered those rendered afresh
+	// (the rest were unchanged since the previous build).
+	Pages, Rendered int
+	// Sources returns the bytes of a site-relative source file, for
+	// showing the offending line of an error.
+	Sources map[string][]byte
+	Config  *config.Config
+}
+
+// Builder builds a site again and again, reusing the work of the
+// previous build for whatever has not changed. It is safe to call Build
+// from one goroutine at a time.
+type Builder struct {
+	opt   Options
+	mu    sync.Mutex
+	cache *cache
+}
+
+// New returns a Builder. keep says whether to keep work between builds
+// (the dev server does; a one-off build need not).
+func New(opt Options, keep bool) *Builder {
+	b := &Builder{opt: opt}
+	b.cache = newCache(keep)
+	return b
+}
+
+// Build builds the site once, without keeping anything for later.
+func Build(opt Options) *Result { return New(opt, false).Build() }
+
+// Build runs every step and returns the site or the errors.
+func (b *Builder) Build() *Result {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := &Result{}
+	bd := &build{opt: b.opt, res: r, cache: b.cache}
+	steps := []struct {
+		name string
+		run  func() bool
+	}{
+		{"config", bd.loadConfig},
+		{"theme", bd.loadTheme},
+		{"content", bd.loadContent},
+		{"markdown", bd.convert},
+		{"render", bd.render},
+		{"files", bd.extras},
+		{"audit", bd.audit},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		ok := s.run()
+		r.Steps = append(r.Steps, Step{s.name, time.Since(start)})
+		if !ok {
+			break
+		}
+	}
+	r.Errors.Sort()
+	if len(r.Errors) == 0 {
+		r.Files = bd.files
+	}
+	r.Sources = bd.sources()
+	r.Config = bd.cfg
+	b.cache.sweep()
+	return r
+}
+
+func (s Step) String() string { return fmt.Sprintf("%s %s", s.Name, s.Duration.Round(10*time.Microsecond)) }
