@@ -175,6 +175,10 @@ func tomlError(name string, lineOffset int, err error) *diag.Error {
 		if msg == "" {
 			msg = pe.Error()
 		}
+		msg = strings.TrimSuffix(msg, ".")
+		if len(msg) > 1 && msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z' {
+			msg = strings.ToLower(msg[:1]) + msg[1:]
+		}
 		return diag.Errorf(diag.Pos{File: name, Line: pe.Position.Line + lineOffset, Col: pe.Position.Col}, "%s", msg)
 	}
 	return diag.Errorf(diag.Pos{File: name}, "%s", fmt.Sprint(err))

@@ -122,7 +122,7 @@ func (p *Page) place() *diag.Error {
 	at := func(key string) diag.Pos {
 		return diag.Pos{File: p.Source, Line: keyLine(p.Src, key), Col: 1}
 	}
-	if p.URL != "" {
+	if p.FrontMatter.URL != "" {
 		u := p.FrontMatter.URL
 		if strings.Contains(u, "://") || strings.HasPrefix(u, "//") {
 			return diag.Errorf(at("url"), "url %q must be a path on this site such as /legal/terms/", u)

@@ -366,7 +366,7 @@ func Slug(s string) string {
 type ids struct{}
 
 func (*ids) Generate(value []byte, kind ast.NodeKind) []byte { return nil }
-func (*ids) Put(value []byte)                               {}
+func (*ids) Put(value []byte)                                {}
 
 // toc renders the headings between levels lo and hi as nested lists.
 func toc(hs []Heading, lo, hi int) []byte {

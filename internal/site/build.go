@@ -42,14 +42,15 @@ type build struct {
 	themeKey [32]byte
 	conv     *markdown.Converter
 
-	tree    *content.Tree
-	byRel   map[string]*content.Page
-	views   map[*content.Page]*Page
-	pages   []*Page // in source order
-	policy  *Page
-	files   *output.Set
-	claimed map[string]string // output path → the source that wrote it
-	staticSrc map[string]string
+	tree            *content.Tree
+	byRel           map[string]*content.Page
+	views           map[*content.Page]*Page
+	pages           []*Page // in source order
+	policy          *Page
+	files           *output.Set
+	claimed         map[string]string // output path → the source that wrote it
+	staticSrc       map[string]string
+	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
 
 	cfgSrc     []byte
@@ -121,11 +122,12 @@ func (b *build) loadTheme() bool {
 }
 
 func (b *build) loadContent() bool {
-	tree, errs := b.cache.loadDir(b.opt.Root, content.Options{Drafts: b.opt.Drafts})
+	tree, failed, errs := b.cache.loadDir(b.opt.Root, content.Options{Drafts: b.opt.Drafts})
 	b.fail(errs)
 	if tree == nil {
 		return false
 	}
+	b.failed = failed
 	b.tree = tree
 	b.files = output.NewSet()
 	b.claimed = map[string]string{}
@@ -140,7 +142,7 @@ func (b *build) loadContent() bool {
 	for _, a := range tree.Assets {
 		b.claim(a.OutPath, a.Source, diag.Pos{File: a.Source}, "file")
 	}
-	return len(b.res.Errors) == 0
+	return true
 }
 
 // claim records that source writes out; a second claimant is an error
@@ -212,6 +214,9 @@ func (b *build) resolver(p *content.Page) func(string, bool) (string, error) {
 				return "", fmt.Errorf("link %q points outside content/", dest)
 			}
 			t := b.byRel[rel]
+			if t == nil && b.failed[rel] {
+				return dest, nil // the target has errors of its own
+			}
 			if t == nil {
 				return "", fmt.Errorf("link to missing page %q: there is no content/%s", dest, rel)
 			}
@@ -283,7 +288,7 @@ func (b *build) convert() bool {
 		}
 	}
 	b.link()
-	return len(b.res.Errors) == 0
+	return true
 }
 
 func boolByte(v bool) byte {
@@ -376,7 +381,7 @@ func (b *build) extras() bool {
 	b.notFound()
 	b.sitemap()
 	b.files.Add(&output.File{Path: "_headers", Data: banner.HeadersFile(b.scripts, b.styles), Sources: []string{b.theme.Dir + "/layouts/partials/head.html"}})
-	return len(b.res.Errors) == 0
+	return true
 }
 
 // add puts a non-page file in the set, claiming its path.

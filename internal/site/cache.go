@@ -69,11 +69,12 @@ func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 }
 
 // loadDir loads content/, parsing only files whose bytes changed.
-func (c *cache) loadDir(root string, opt content.Options) (*content.Tree, diag.List) {
+// failed names the pages that did not parse.
+func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, failed map[string]bool, _ diag.List) {
 	dir := filepath.Join(root, content.Dir)
 	entries, err := content.Walk(dir)
 	if err != nil {
-		return nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
+		return nil, nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
 	}
 	pages := make([]*content.Page, len(entries))
 	errs := make([]diag.List, len(entries))
@@ -109,13 +110,17 @@ func (c *cache) loadDir(root string, opt content.Options) (*content.Tree, diag.L
 		all = append(all, l...)
 	}
 	t := &content.Tree{}
-	for _, p := range pages {
+	failed = map[string]bool{}
+	for i, p := range pages {
+		if p == nil && entries[i].Page {
+			failed[entries[i].Rel] = true
+		}
 		if p != nil && (!p.Draft || opt.Drafts) {
 			t.Pages = append(t.Pages, p)
 		}
 	}
 	t.Assets = content.Place(entries, t.Pages)
-	return t, all
+	return t, failed, all
 }
 
 // convert returns the converted document for rel, calling f when its key

@@ -365,7 +365,7 @@ func (b *build) render() bool {
 		b.scripts = append(b.scripts, s...)
 		b.styles = append(b.styles, st...)
 	}
-	return len(b.res.Errors) == 0
+	return true
 }
 
 // execute renders one page to its final bytes.

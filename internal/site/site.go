@@ -107,4 +107,6 @@ func (b *Builder) Build() *Result {
 	return r
 }
 
-func (s Step) String() string { return fmt.Sprintf("%s %s", s.Name, s.Duration.Round(10*time.Microsecond)) }
+func (s Step) String() string {
+	return fmt.Sprintf("%s %s", s.Name, s.Duration.Round(10*time.Microsecond))
+}

@@ -1,0 +1,190 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, rel, src string
+		url, out       string
+		kind           Kind
+		bodyLine       int
+		check          func(t *testing.T, p *Page)
+	}{
+		{name: "toml", rel: "legal/cookie-policy.md", src: "+++\ntitle = \"Cookie Policy\"\nlastmod = 2026-11-28\nweight = 2\ntoc = false\n+++\n\nBody\n",
+			url: "/legal/cookie-policy/", out: "legal/cookie-policy/index.html", kind: Single, bodyLine: 7,
+			check: func(t *testing.T, p *Page) {
+				if p.Title != "Cookie Policy" || p.Weight != 2 || p.TOC == nil || *p.TOC || !p.Lastmod.Equal(time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)) {
+					t.Errorf("front matter = %+v", p.FrontMatter)
+				}
+			}},
+		{name: "yaml", rel: "about.md", src: "---\ntitle: About\ndate: 2024-05-01T10:00:00+02:00\nowner:\n  name: Ops\n  tags: [a, b]\n---\nBody\n",
+			url: "/about/", out: "about/index.html", kind: Single, bodyLine: 8,
+			check: func(t *testing.T, p *Page) {
+				if !p.Date.Equal(time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)) {
+					t.Errorf("date = %v", p.Date)
+				}
+				owner, _ := p.Params["owner"].(map[string]any)
+				if owner["name"] != "Ops" || len(owner["tags"].([]any)) != 2 {
+					t.Errorf("params = %#v", p.Params)
+				}
+			}},
+		{name: "home", rel: "_index.md", src: "+++\ntitle = \"Home\"\n+++\n", url: "/", out: "index.html", kind: Home, bodyLine: 4},
+		{name: "section", rel: "legal/_index.md", src: "+++\ntitle = \"Legal\"\n+++\n", url: "/legal/", out: "legal/index.html", kind: Section, bodyLine: 4},
+		{name: "bundle", rel: "privacy/index.md", src: "# Privacy\n", url: "/privacy/", out: "privacy/index.html", kind: Single, bodyLine: 1,
+			check: func(t *testing.T, p *Page) {
+				if !p.Bundle {
+					t.Error("not a bundle")
+				}
+			}},
+		{name: "slug", rel: "legal/terms-of-service.md", src: "+++\nslug = \"terms\"\n+++\n", url: "/legal/terms/", out: "legal/terms/index.html", kind: Single, bodyLine: 4},
+		{name: "url", rel: "x.md", src: "+++\nurl = \"/company/about/\"\n+++\n", url: "/company/about/", out: "company/about/index.html", kind: Single, bodyLine: 4},
+		{name: "url file", rel: "x.md", src: "+++\nurl = \"/legal/old.html\"\n+++\n", url: "/legal/old.html", out: "legal/old.html", kind: Single, bodyLine: 4},
+		{name: "unknown nested", rel: "p.md", src: "+++\n[hero]\nimage = \"a.png\"\nlist = [1, 2]\n+++\n", url: "/p/", out: "p/index.html", kind: Single, bodyLine: 6,
+			check: func(t *testing.T, p *Page) {
+				hero, _ := p.Params["hero"].(map[string]any)
+				if hero["image"] != "a.png" {
+					t.Errorf("params = %#v", p.Params)
+				}
+			}},
+		{name: "crlf and bom", rel: "w.md", src: "\xef\xbb\xbf+++\r\ntitle = \"Win\"\r\n+++\r\nBody\r\n", url: "/w/", out: "w/index.html", kind: Single, bodyLine: 4,
+			check: func(t *testing.T, p *Page) {
+				if p.Title != "Win" || string(p.Body) != "Body\n" {
+					t.Errorf("title %q body %q", p.Title, p.Body)
+				}
+			}},
+		{name: "no front matter", rel: "n.md", src: "Just text\n", url: "/n/", out: "n/index.html", kind: Single, bodyLine: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, errs := Parse("content/"+tt.rel, tt.rel, []byte(tt.src))
+			if len(errs) > 0 {
+				t.Fatalf("Parse(%q) errors: %v", tt.src, errs)
+			}
+			if p.URL != tt.url || p.OutPath != tt.out || p.Kind != tt.kind || p.BodyLine != tt.bodyLine {
+				t.Errorf("Parse(%q) = url %q out %q kind %q bodyLine %d, want %q %q %q %d", tt.src, p.URL, p.OutPath, p.Kind, p.BodyLine, tt.url, tt.out, tt.kind, tt.bodyLine)
+			}
+			if tt.check != nil {
+				tt.check(t, p)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"bad toml", "+++\ntitle = \"x\"\ndate = = 3\n+++\n", "content/p.md:3:"},
+		{"unclosed", "+++\ntitle = \"x\"\n", "content/p.md:1:1: front matter opened with +++ is never closed"},
+		{"bad date", "+++\ntitle = \"x\"\ndate = \"28/11/2026\"\n+++\n", `content/p.md:3:1: front matter "date": unknown date format "28/11/2026"`},
+		{"bad yaml date", "---\ntitle: x\nlastmod: yesterday\n---\n", `content/p.md:3:1: front matter "lastmod": unknown date format "yesterday"`},
+		{"wrong type", "+++\ndraft = \"yes\"\n+++\n", `content/p.md:2:1: front matter "draft": want true or false, got "yes"`},
+		{"bad yaml", "---\ntitle: [unclosed\n---\n", "content/p.md:"},
+		{"invalid utf8", "+++\ntitle = \"x\"\n+++\nok \xff here\n", "content/p.md:4:4: invalid UTF-8"},
+		{"slug escapes", "+++\nslug = \"../../etc\"\n+++\n", `content/p.md:2:1: slug "../../etc" must be one path segment`},
+		{"url escapes", "+++\nurl = \"/../../outside/\"\n+++\n", `content/p.md:2:1: url "/../../outside/" uses ".."`},
+		{"url absolute", "+++\nurl = \"https://evil.example/\"\n+++\n", `content/p.md:2:1: url "https://evil.example/" must be a path on this site`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs := Parse("content/p.md", "p.md", []byte(tt.src))
+			if len(errs) == 0 {
+				t.Fatalf("Parse(%q) gave no error, want %q", tt.src, tt.want)
+			}
+			if got := errs.Error(); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("Parse(%q) error = %q, want prefix %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWalkAndPlace(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"_index.md":                   "# Home",
+		"legal/_index.md":             "# Legal",
+		"legal/cookie-policy.md":      "# CP",
+		"legal/.cookie-policy.md.swp": "swap",
+		"legal/cookie-policy.md~":     "backup",
+		"legal/4913":                  "",
+		"press/index.md":              "+++\nslug = \"news\"\n+++\n",
+		"press/kit.pdf":               "%PDF",
+		"press/notes.md":              "bundle-only markdown",
+		"files/brochure.pdf":          "%PDF",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := Walk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Rel+map[bool]string{true: " page", false: ""}[e.Page])
+	}
+	want := "_index.md page,files/brochure.pdf,legal/_index.md page,legal/cookie-policy.md page,press/index.md page,press/kit.pdf,press/notes.md"
+	if strings.Join(got, ",") != want {
+		t.Errorf("Walk = %s\nwant   %s", strings.Join(got, ","), want)
+	}
+	var pages []*Page
+	for _, e := range entries {
+		if e.Page {
+			src, _ := os.ReadFile(filepath.Join(dir, e.Rel))
+			p, errs := Parse("content/"+e.Rel, e.Rel, src)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			pages = append(pages, p)
+		}
+	}
+	var placed []string
+	for _, a := range Place(entries, pages) {
+		placed = append(placed, a.Source+"→"+a.OutPath)
+	}
+	wantPlaced := "content/files/brochure.pdf→files/brochure.pdf,content/press/kit.pdf→news/kit.pdf"
+	if strings.Join(placed, ",") != wantPlaced {
+		t.Errorf("Place = %s\nwant    %s", strings.Join(placed, ","), wantPlaced)
+	}
+}
+
+// FuzzParse checks that no input crashes the front-matter parser and that
+// every error it reports points at a line of the file.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"+++\ntitle = \"x\"\ndate = 2024-01-02\n+++\nbody",
+		"---\ntitle: x\ntags: [a, b]\n---\nbody",
+		"+++\n[params]\na = {b = 1}\n+++\n",
+		"+++\nslug = \"../x\"\n+++\n",
+		"---\n- a\n- b\n---\n",
+		"+++\n+++\n",
+		"---\n",
+		"\xef\xbb\xbf+++\r\ntitle=1\r\n+++\r\n",
+		"+++\ndate = 1979-05-27T07:32:00-08:00\nlastmod = \"2024-13-40\"\n+++\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, errs := Parse("content/f.md", "f.md", src)
+		lines := strings.Count(string(src), "\n") + 1
+		for _, e := range errs {
+			if e.Pos.File != "content/f.md" || e.Pos.Line < 0 || e.Pos.Line > lines+1 {
+				t.Fatalf("error %q has a position outside the file (%d lines)", e, lines)
+			}
+		}
+		if p != nil && len(errs) == 0 && !output.ValidPath(p.OutPath) {
+			t.Fatalf("page placed at %q", p.OutPath)
+		}
+	})
+}

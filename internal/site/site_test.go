@@ -1,0 +1,301 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/tools/txtar"
+
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// repoRoot is the repository, two folders up from this package.
+const repoRoot = "../.."
+
+// TestSites builds every fixture in testdata/sites/*.txtar and compares
+// the result with NAME.golden: the files and pages of a good site, or the
+// error list of a bad one. A fixture without themes/ gets the real theme.
+func TestSites(t *testing.T) {
+	archives, _ := filepath.Glob("testdata/sites/*.txtar")
+	if len(archives) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, file := range archives {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			root := extract(t, file)
+			res := Build(Options{Root: root})
+			got := describe(res)
+			golden := strings.TrimSuffix(file, ".txtar") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Build(%s) =\n%s\nwant\n%s", file, got, want)
+			}
+		})
+	}
+}
+
+// extract writes a txtar site into a temp folder, adding the real theme
+// when the archive has none.
+func extract(t testing.TB, file string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	hasTheme := false
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, "themes/") {
+			hasTheme = true
+		}
+		writeFile(t, filepath.Join(root, filepath.FromSlash(f.Name)), f.Data)
+	}
+	if !hasTheme {
+		copyTree(t, filepath.Join(repoRoot, "themes"), filepath.Join(root, "themes"))
+	}
+	return root
+}
+
+func writeFile(t testing.TB, p string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyTree(t testing.TB, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		writeFile(t, filepath.Join(to, rel), data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var ws = regexp.MustCompile(`\s+`)
+
+// describe renders a build result for a golden file: the errors, or every
+// output file with the readable text of each page's <main>.
+func describe(res *Result) []byte {
+	var b bytes.Buffer
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(&b, "errors:\n%s\n", res.Errors.Error())
+		return b.Bytes()
+	}
+	for _, f := range res.Files.Files() {
+		fmt.Fprintf(&b, "== %s\n", f.Path)
+		switch {
+		case strings.HasSuffix(f.Path, ".html"):
+			b.WriteString(mainOf(f.Data))
+			b.WriteByte('\n')
+		case f.Path == "sitemap.xml" || f.Path == "robots.txt" || strings.HasSuffix(f.Path, ".txt"):
+			b.Write(f.Data)
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes()
+}
+
+// mainOf returns the markup inside <main>, or the whole page.
+func mainOf(page []byte) string {
+	s := string(page)
+	if i := strings.Index(s, `<main`); i >= 0 {
+		if j := strings.Index(s, "</main>"); j > i {
+			return s[i : j+len("</main>")]
+		}
+	}
+	return s
+}
+
+// TestRealSite builds the repository's own site and checks the pages a
+// visitor needs, and that the cookie policy carries every line of the
+// company's text.
+func TestRealSite(t *testing.T) {
+	res := Build(Options{Root: repoRoot})
+	if len(res.Errors) > 0 {
+		t.Fatalf("building the real site:\n%s", res.Errors.Error())
+	}
+	for _, p := range []string{"index.html", "legal/index.html", "legal/cookie-policy/index.html", "404.html", "sitemap.xml", "robots.txt", "_headers", "css/site.css", "favicon.svg"} {
+		if res.Files.Get(p) == nil {
+			t.Errorf("real site has no %s", p)
+		}
+	}
+	policy := res.Files.Get("legal/cookie-policy/index.html")
+	if policy == nil {
+		t.Fatal("no cookie policy page")
+	}
+	text := pageText(t, policy.Data)
+	seed, err := os.ReadFile("testdata/cookie-policy.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(seed), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		if line == "" {
+			continue
+		}
+		if !strings.Contains(text, ws.ReplaceAllString(line, " ")) {
+			t.Errorf("cookie policy page lacks the policy's text %q", line)
+		}
+	}
+	for _, want := range []string{`href="mailto:privacy@certiron.io"`, `href="https://stripe.com/cookies-policy/legal"`, `id="1-what-we-store"`, `id="6-contact"`} {
+		if !bytes.Contains(policy.Data, []byte(want)) {
+			t.Errorf("cookie policy page lacks %s", want)
+		}
+	}
+	robots := string(res.Files.Get("robots.txt").Data)
+	if !strings.Contains(robots, "Sitemap: https://certiron.io/sitemap.xml") {
+		t.Errorf("robots.txt does not point at the sitemap:\n%s", robots)
+	}
+	for _, f := range res.Files.Files() {
+		if !strings.HasSuffix(f.Path, ".html") {
+			continue
+		}
+		if !bytes.Contains(f.Data, []byte(`aria-label="Cookie notice"`)) || !bytes.Contains(f.Data, []byte(`href="/legal/cookie-policy/"`)) {
+			t.Errorf("%s has no cookie notice linking the policy", f.Path)
+		}
+		if bytes.Contains(f.Data, []byte("unsafe-inline")) || bytes.Contains(f.Data, []byte(" style=")) {
+			t.Errorf("%s needs 'unsafe-inline'", f.Path)
+		}
+	}
+}
+
+// pageText is the visible text of a page, whitespace folded.
+func pageText(t *testing.T, page []byte) string {
+	t.Helper()
+	z := html.NewTokenizer(bytes.NewReader(page))
+	var b strings.Builder
+	skip := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return strings.TrimSpace(ws.ReplaceAllString(b.String(), " "))
+		case html.StartTagToken, html.EndTagToken:
+			n, _ := z.TagName()
+			switch string(n) {
+			case "script", "style":
+				if tt == html.StartTagToken {
+					skip++
+				} else {
+					skip--
+				}
+			case "a", "strong", "em", "code", "span", "b", "i", "time", "abbr":
+				continue // inline: no word break
+			}
+			b.WriteByte(' ')
+		case html.TextToken:
+			if skip == 0 {
+				b.WriteString(html.UnescapeString(string(z.Text())))
+			}
+		}
+	}
+}
+
+// TestDeterministic builds the real site twice and expects identical bytes.
+func TestDeterministic(t *testing.T) {
+	a := Build(Options{Root: repoRoot})
+	b := Build(Options{Root: repoRoot})
+	if len(a.Errors)+len(b.Errors) > 0 {
+		t.Fatal(a.Errors, b.Errors)
+	}
+	if !equalSets(a.Files, b.Files) {
+		t.Error("two builds of the same sources differ")
+	}
+}
+
+func equalSets(a, b *output.Set) bool {
+	if strings.Join(a.Paths(), ",") != strings.Join(b.Paths(), ",") {
+		return false
+	}
+	for _, f := range a.Files() {
+		if !bytes.Equal(f.Data, b.Get(f.Path).Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestIncremental edits one page of a kept build and expects only that
+// page and the pages listing it to be rendered again, with the same bytes
+// as a fresh build.
+func TestIncremental(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot+"/content", root+"/content")
+	copyTree(t, repoRoot+"/themes", root+"/themes")
+	data, _ := os.ReadFile(repoRoot + "/config.toml")
+	writeFile(t, root+"/config.toml", data)
+	writeFile(t, root+"/content/legal/terms.md", []byte("+++\ntitle = \"Terms\"\n+++\nSome terms.\n"))
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us.\n"))
+
+	b := New(Options{Root: root}, true)
+	first := b.Build()
+	if len(first.Errors) > 0 {
+		t.Fatal(first.Errors)
+	}
+	if first.Rendered != first.Pages {
+		t.Fatalf("first build rendered %d of %d pages", first.Rendered, first.Pages)
+	}
+	if again := b.Build(); again.Rendered != 0 {
+		t.Errorf("rebuild without changes rendered %d pages, want 0", again.Rendered)
+	}
+	// A body edit re-renders only that page.
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, edited.\n"))
+	if r := b.Build(); r.Rendered != 1 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, edited.")) {
+		t.Errorf("body edit rendered %d pages, want 1", r.Rendered)
+	}
+	// A title edit re-renders the page and its section list.
+	writeFile(t, root+"/content/legal/terms.md", []byte("+++\ntitle = \"Terms of Service\"\n+++\nSome terms.\n"))
+	r := b.Build()
+	if r.Rendered != 2 {
+		t.Errorf("title edit rendered %d pages, want 2 (the page and legal/)", r.Rendered)
+	}
+	if !bytes.Contains(r.Files.Get("legal/index.html").Data, []byte("Terms of Service")) {
+		t.Error("section list does not show the new title")
+	}
+	fresh := Build(Options{Root: root})
+	if !equalSets(r.Files, fresh.Files) {
+		t.Error("incremental build differs from a fresh build")
+	}
+	// A deleted page disappears.
+	if err := os.Remove(root + "/content/about.md"); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Build(); r.Files.Get("about/index.html") != nil {
+		t.Error("deleted page still in the site")
+	}
+}
