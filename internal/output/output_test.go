@@ -1,0 +1,86 @@
+package output
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestValidPath(t *testing.T) {
+	tests := []struct {
+		p    string
+		want bool
+	}{
+		{"index.html", true},
+		{"legal/cookie-policy/index.html", true},
+		{"..0/index.html", true},
+		{"", false},
+		{".", false},
+		{"..", false},
+		{"../x", false},
+		{"a/../../x", false},
+		{"/etc/passwd", false},
+		{`a\b`, false},
+		{"a//b", false},
+		{"a/./b", false},
+		{"a\x00b", false},
+	}
+	for _, tt := range tests {
+		if got := ValidPath(tt.p); got != tt.want {
+			t.Errorf("ValidPath(%q) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+}
+
+func set(files map[string]string) *Set {
+	s := NewSet()
+	for p, d := range files {
+		s.Add(&File{Path: p, Data: []byte(d)})
+	}
+	return s
+}
+
+func TestWrite(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	st, err := Write(set(map[string]string{"index.html": "home", "a/b/c.txt": "c", "gone.txt": "old"}), dest)
+	if err != nil || st.Written != 3 {
+		t.Fatalf("first Write = %+v, %v", st, err)
+	}
+	keep, _ := os.Stat(filepath.Join(dest, "a/b/c.txt"))
+	time.Sleep(10 * time.Millisecond)
+	st, err = Write(set(map[string]string{"index.html": "home v2", "a/b/c.txt": "c"}), dest)
+	if err != nil || st.Written != 1 || st.Unchanged != 1 {
+		t.Fatalf("second Write = %+v, %v", st, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "home v2" {
+		t.Errorf("index.html = %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "gone.txt")); !os.IsNotExist(err) {
+		t.Error("stale gone.txt survived")
+	}
+	if fi, _ := os.Stat(filepath.Join(dest, "a/b/c.txt")); !fi.ModTime().Equal(keep.ModTime()) {
+		t.Errorf("unchanged file's mtime moved: %v → %v", keep.ModTime(), fi.ModTime())
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	if len(entries) != 1 {
+		t.Errorf("temporary folders left beside the output: %v", entries)
+	}
+}
+
+func TestWriteRejectsEscape(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "public")
+	if _, err := Write(set(map[string]string{"index.html": "ok"}), dest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(set(map[string]string{"../evil.txt": "x", "index.html": "new"}), dest); err == nil {
+		t.Fatal("Write accepted a path outside the output")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "evil.txt")); !os.IsNotExist(err) {
+		t.Error("file written outside the output")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "ok" {
+		t.Errorf("failed Write changed the output: %q", b)
+	}
+}
