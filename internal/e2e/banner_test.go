@@ -38,7 +38,7 @@ var storageFailures = map[string]string{
 	"getItem and setItem throw SecurityError": `Storage.prototype.getItem = function() { throw new DOMException('denied', 'SecurityError'); };
 Storage.prototype.setItem = function() { throw new DOMException('denied', 'SecurityError'); };`,
 	"setItem throws QuotaExceededError": `Storage.prototype.setItem = function() { throw new DOMException('full', 'QuotaExceededError'); };`,
-	"localStorage is null": `Object.defineProperty(window, 'localStorage', {configurable: true, get() { return null; }});`,
+	"localStorage is null":              `Object.defineProperty(window, 'localStorage', {configurable: true, get() { return null; }});`,
 }
 
 // policyVersion is the version the banner stores: the policy's lastmod.
