@@ -4,6 +4,7 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
@@ -50,6 +51,8 @@ type Page struct {
 	Src      []byte
 	Body     []byte
 	BodyLine int
+	// Sum is the SHA-256 of Src, a cheap identity for caches.
+	Sum [32]byte
 	// URL is the page's path below the site's base, e.g.
 	// "/legal/cookie-policy/"; OutPath the file it is written to.
 	URL     string
@@ -86,7 +89,7 @@ func Parse(source, rel string, src []byte) (*Page, diag.List) {
 	if meta == nil {
 		return nil, errs
 	}
-	p := &Page{FrontMatter: *meta, Source: source, Rel: rel, Src: src, Body: body, BodyLine: bodyLine}
+	p := &Page{FrontMatter: *meta, Source: source, Rel: rel, Src: src, Body: body, BodyLine: bodyLine, Sum: sha256.Sum256(src)}
 	base := path.Base(rel)
 	dir := path.Dir(rel)
 	if dir == "." {

@@ -258,12 +258,14 @@ func (b *build) convert() bool {
 	h.Sum(linkKey[:0])
 
 	docs := make([]*markdown.Doc, len(pages))
+	keys := make([][32]byte, len(pages))
 	errs := make([]diag.List, len(pages))
 	parallel(len(pages), func(i int) {
 		p := pages[i]
 		toc := p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
 		typo := p.Typographer == nil || *p.Typographer
-		key := keyOf(linkKey[:], p.Src, []byte{boolByte(toc), boolByte(typo)})
+		key := keyOf(linkKey[:], p.Sum[:], []byte{boolByte(toc), boolByte(typo)})
+		keys[i] = key
 		docs[i], errs[i] = b.cache.convert(p.Rel, key, func() (*markdown.Doc, diag.List) {
 			return b.conv.Convert(p.Body, markdown.ConvertOptions{
 				File:        p.Source,
@@ -281,6 +283,7 @@ func (b *build) convert() bool {
 			continue
 		}
 		v := b.view(p, docs[i])
+		v.docKey = keys[i]
 		b.views[p] = v
 		b.pages = append(b.pages, v)
 		if p.Rel == PolicyPage {

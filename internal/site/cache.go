@@ -41,8 +41,15 @@ type docEntry struct {
 }
 
 type outEntry struct {
-	key  [32]byte
-	data []byte
+	key [32]byte
+	rendered
+}
+
+// rendered is a finished page and the CSP hashes of its inline scripts
+// and styles.
+type rendered struct {
+	data            []byte
+	scripts, styles []string
 }
 
 func newCache(keep bool) *cache {
@@ -145,21 +152,21 @@ func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.
 
 // render returns the rendered page at out, calling f when its key
 // changed. fresh reports that f ran.
-func (c *cache) render(out string, key [32]byte, f func() ([]byte, *diag.Error)) (data []byte, err *diag.Error, fresh bool) {
+func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error)) (r rendered, err *diag.Error, fresh bool) {
 	c.mu.Lock()
 	e := c.outs[out]
 	c.touched["o:"+out] = true
 	c.mu.Unlock()
 	if e != nil && e.key == key {
-		return e.data, nil, false
+		return e.rendered, nil, false
 	}
-	data, err = f()
+	r, err = f()
 	if err == nil && c.keep {
 		c.mu.Lock()
-		c.outs[out] = &outEntry{key: key, data: data}
+		c.outs[out] = &outEntry{key: key, rendered: r}
 		c.mu.Unlock()
 	}
-	return data, err, true
+	return r, err, true
 }
 
 // sweep forgets entries the last build did not use (deleted pages).

@@ -50,6 +50,7 @@ type Page struct {
 
 	page   *content.Page
 	doc    *markdown.Doc
+	docKey [32]byte // hash of everything the converted Markdown came from
 	layout string
 }
 
@@ -329,7 +330,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // taken from the cache.
 func (b *build) render() bool {
 	n := len(b.pages)
-	outs := make([][]byte, n)
+	outs := make([]rendered, n)
 	errs := make([]*diag.Error, n)
 	fresh := make([]bool, n)
 	for _, v := range b.pages {
@@ -347,7 +348,7 @@ func (b *build) render() bool {
 		v.layout = layout
 		v.Site = b.siteFor(v.URL)
 		key := keyOf(siteKey[:], []byte(layout), pageKey(v))
-		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() ([]byte, *diag.Error) {
+		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() (rendered, *diag.Error) {
 			return b.execute(v, layout)
 		})
 	})
@@ -360,16 +361,20 @@ func (b *build) render() bool {
 			b.res.Rendered++
 		}
 		b.res.Pages++
-		b.files.Add(&output.File{Path: v.page.OutPath, Data: outs[i], Sources: b.sourcesOf(v.page.Source, v.layout)})
-		s, st := banner.Inline(outs[i])
-		b.scripts = append(b.scripts, s...)
-		b.styles = append(b.styles, st...)
+		b.files.Add(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout)})
+		b.hashes(outs[i])
 	}
 	return true
 }
 
+// hashes adds a page's inline hashes to the site's, for _headers.
+func (b *build) hashes(r rendered) {
+	b.scripts = append(b.scripts, r.scripts...)
+	b.styles = append(b.styles, r.styles...)
+}
+
 // execute renders one page to its final bytes.
-func (b *build) execute(v *Page, layout string) ([]byte, *diag.Error) {
+func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -381,15 +386,15 @@ func (b *build) execute(v *Page, layout string) ([]byte, *diag.Error) {
 			e.Pos.File = v.Source
 		}
 		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
-		return nil, e
+		return rendered{}, e
 	}
 	min, err := minify.Bytes("text/html", buf.Bytes())
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
+		return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
 	}
 	scripts, styles := banner.Inline(min)
 	csp := banner.Policy(scripts, styles, false)
-	return bytes.Replace(min, []byte(banner.Placeholder), []byte(csp), 1), nil
+	return rendered{bytes.Replace(min, []byte(banner.Placeholder), []byte(csp), 1), scripts, styles}, nil
 }
 
 // sourcesOf lists the files a page is made from: its Markdown, its
@@ -416,11 +421,9 @@ func (b *build) siteKey() [32]byte {
 // and the titles and URLs of the pages it lists and belongs to.
 func pageKey(v *Page) []byte {
 	var buf bytes.Buffer
-	buf.Write(v.page.Src)
-	buf.WriteByte(0)
-	buf.Write(v.doc.HTML)
-	buf.WriteByte(0)
-	buf.Write(v.doc.TOC)
+	// The page's own source and its converted Markdown are both summed
+	// up by docKey.
+	buf.Write(v.docKey[:])
 	fmt.Fprintf(&buf, "\x00%s\x00%s\x00%s", v.Title, v.URL, v.page.Rel)
 	if v.Parent != nil {
 		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
@@ -450,11 +453,13 @@ func (b *build) aliases() {
 				b.res.Errors.Add(pos, "aliases need layouts/alias.html in %s", b.theme.Dir)
 				return
 			}
-			data, e := b.execute(alias, "alias")
+			r, e := b.execute(alias, "alias")
 			if e != nil {
 				b.res.Errors = append(b.res.Errors, e)
 				continue
 			}
+			data := r.data
+			b.hashes(r)
 			before := len(b.res.Errors)
 			b.claim(out, v.Source, pos, "alias "+a)
 			if len(b.res.Errors) == before {
@@ -467,13 +472,11 @@ func (b *build) aliases() {
 // notFound renders 404.html.
 func (b *build) notFound() {
 	v := &Page{Title: "Page not found", URL: b.relURL("404.html"), Permalink: b.absURL("404.html"), Kind: "404", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: b.theme.Dir + "/layouts/404.html"}
-	data, e := b.execute(v, "404")
+	r, e := b.execute(v, "404")
 	if e != nil {
 		b.res.Errors = append(b.res.Errors, e)
 		return
 	}
-	s, st := banner.Inline(data)
-	b.scripts = append(b.scripts, s...)
-	b.styles = append(b.styles, st...)
-	b.add("404.html", v.Source, data)
+	b.hashes(r)
+	b.add("404.html", v.Source, r.data)
 }

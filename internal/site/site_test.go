@@ -299,3 +299,13 @@ func TestIncremental(t *testing.T) {
 		t.Error("deleted page still in the site")
 	}
 }
+
+func appendLine(t testing.TB, file string, i int) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\nEdit %d.\n", i)
+	f.Close()
+}

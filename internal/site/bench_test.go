@@ -1,0 +1,54 @@
+package site
+
+import (
+	"testing"
+
+	"github.com/certiron/certiron-site/internal/corpus"
+)
+
+// benchSite writes an n-page corpus with the real theme.
+func benchSite(b *testing.B, n int) string {
+	b.Helper()
+	dir := b.TempDir()
+	if err := corpus.Write(dir, corpus.Options{Pages: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	copyTree(b, repoRoot+"/themes", dir+"/themes")
+	return dir
+}
+
+func benchmarkBuild(b *testing.B, n int) {
+	dir := benchSite(b, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		res := Build(Options{Root: dir})
+		if len(res.Errors) > 0 {
+			b.Fatal(res.Errors)
+		}
+	}
+	b.ReportMetric(float64(n), "pages")
+}
+
+func BenchmarkBuild100(b *testing.B)  { benchmarkBuild(b, 100) }
+func BenchmarkBuild1000(b *testing.B) { benchmarkBuild(b, 1000) }
+
+// BenchmarkRebuildOnePage measures the dev server's rebuild after one
+// page changed, with the previous build's work kept.
+func BenchmarkRebuildOnePage(b *testing.B) {
+	dir := benchSite(b, 1000)
+	bd := New(Options{Root: dir}, true)
+	if res := bd.Build(); len(res.Errors) > 0 {
+		b.Fatal(res.Errors)
+	}
+	page := dir + "/content/" + corpus.PagePath(7, 1000)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		appendLine(b, page, i)
+		res := bd.Build()
+		if len(res.Errors) > 0 || res.Rendered != 1 {
+			b.Fatalf("rebuild rendered %d pages, errors %v", res.Rendered, res.Errors)
+		}
+	}
+}
