@@ -78,7 +78,9 @@ func (c *Converter) build(typographer bool) goldmark.Markdown {
 
 // Link is a link or image destination as written in the Markdown.
 type Link struct {
-	Dest  string
+	Dest string
+	// URL is the destination published, after Resolve.
+	URL   string
 	Pos   diag.Pos
 	Image bool
 }
@@ -238,7 +240,7 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			return ast.WalkContinue, nil
 		}
 		p := st.locate(n, dest, src, cursor)
-		st.links = append(st.links, Link{Dest: string(dest), Pos: p, Image: image})
+		st.links = append(st.links, Link{Dest: string(dest), URL: string(dest), Pos: p, Image: image})
 		if st.opt.Resolve == nil {
 			return ast.WalkContinue, nil
 		}
@@ -247,6 +249,7 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			st.errs = append(st.errs, &diag.Error{Pos: p, Msg: err.Error()})
 			return ast.WalkContinue, nil
 		}
+		st.links[len(st.links)-1].URL = to
 		switch l := n.(type) {
 		case *ast.Link:
 			l.Destination = []byte(to)
