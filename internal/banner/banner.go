@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/net/html"
+	"html"
 )
 
 // StorageKey is the one thing the site stores in a visitor's browser.
@@ -41,41 +41,45 @@ func Hash(body []byte) string {
 
 // Inline returns the hashes of a page's inline scripts and styles, each
 // list sorted and without duplicates. Scripts with a src and data blocks
-// (JSON, templates) need no hash and are skipped.
+// (JSON, templates) need no hash and are skipped. It scans for the tags
+// directly (quoted attribute values and comments are respected), which is
+// much cheaper than tokenizing the whole page.
 func Inline(page []byte) (scripts, styles []string) {
-	z := html.NewTokenizer(bytes.NewReader(page))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
+	for i := 0; i < len(page); {
+		j := bytes.IndexByte(page[i:], '<')
+		if j < 0 {
 			break
 		}
-		if tt != html.StartTagToken {
-			continue
-		}
-		name, hasAttr := z.TagName()
-		tag := string(name)
-		if tag != "script" && tag != "style" {
-			continue
-		}
-		exec := true
-		for hasAttr {
-			var k, v []byte
-			k, v, hasAttr = z.TagAttr()
-			switch string(k) {
-			case "src":
-				exec = false
-			case "type":
-				t := strings.ToLower(strings.TrimSpace(string(v)))
-				if tag == "script" && t != "" && t != "module" && t != "text/javascript" && t != "application/javascript" {
-					exec = false
-				}
+		i += j
+		if bytes.HasPrefix(page[i:], []byte("<!--")) {
+			end := bytes.Index(page[i+4:], []byte("-->"))
+			if end < 0 {
+				break
 			}
+			i += 4 + end + 3
+			continue
 		}
-		body := []byte{}
-		if z.Next() == html.TextToken {
-			body = z.Raw()
+		tag := ""
+		switch {
+		case hasTagPrefix(page[i+1:], "script"):
+			tag = "script"
+		case hasTagPrefix(page[i+1:], "style"):
+			tag = "style"
+		default:
+			i++
+			continue
 		}
-		if !exec {
+		attrs, bodyStart, ok := scanTag(page, i+1+len(tag))
+		if !ok {
+			break
+		}
+		end := indexFold(page[bodyStart:], "</"+tag)
+		if end < 0 {
+			end = len(page) - bodyStart
+		}
+		body := page[bodyStart : bodyStart+end]
+		i = bodyStart + end
+		if !executable(tag, attrs) {
 			continue
 		}
 		if tag == "script" {
@@ -85,6 +89,91 @@ func Inline(page []byte) (scripts, styles []string) {
 		}
 	}
 	return dedupe(scripts), dedupe(styles)
+}
+
+// hasTagPrefix reports whether b starts with name (any case) followed by
+// the end of a tag name.
+func hasTagPrefix(b []byte, name string) bool {
+	if len(b) <= len(name) || !bytes.EqualFold(b[:len(name)], []byte(name)) {
+		return false
+	}
+	switch b[len(name)] {
+	case '>', ' ', '\t', '\n', '\r', '\f', '/':
+		return true
+	}
+	return false
+}
+
+// scanTag reads a start tag's attributes from i (just after its name) to
+// its closing '>', and returns them and the offset after the tag.
+func scanTag(page []byte, i int) (map[string]string, int, bool) {
+	attrs := map[string]string{}
+	for i < len(page) {
+		c := page[i]
+		switch {
+		case c == '>':
+			return attrs, i + 1, true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/':
+			i++
+		default:
+			start := i
+			for i < len(page) && !strings.ContainsRune(" \t\n\r\f/>=", rune(page[i])) {
+				i++
+			}
+			name := strings.ToLower(string(page[start:i]))
+			val := ""
+			if i < len(page) && page[i] == '=' {
+				i++
+				if i < len(page) && (page[i] == '"' || page[i] == '\'') {
+					q := page[i]
+					end := bytes.IndexByte(page[i+1:], q)
+					if end < 0 {
+						return nil, 0, false
+					}
+					val = string(page[i+1 : i+1+end])
+					i += end + 2
+				} else {
+					start := i
+					for i < len(page) && !strings.ContainsRune(" \t\n\r\f>", rune(page[i])) {
+						i++
+					}
+					val = string(page[start:i])
+				}
+			}
+			attrs[name] = html.UnescapeString(val)
+		}
+	}
+	return nil, 0, false
+}
+
+// executable reports whether an inline element runs as script or style
+// (and so needs a hash).
+func executable(tag string, attrs map[string]string) bool {
+	if tag == "style" {
+		return true
+	}
+	if _, ok := attrs["src"]; ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(attrs["type"])) {
+	case "", "module", "text/javascript", "application/javascript":
+		return true
+	}
+	return false
+}
+
+func indexFold(b []byte, s string) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if len(b)-i >= len(s) && bytes.EqualFold(b[i:i+len(s)], []byte(s)) {
+			return i
+		}
+		i++
+	}
 }
 
 func dedupe(s []string) []string {

@@ -30,6 +30,18 @@ func TestInline(t *testing.T) {
 	}
 }
 
+func TestInlineEdgeCases(t *testing.T) {
+	page := `<!-- <script>commented()</script> --><SCRIPT TYPE="text/javascript">up()</SCRIPT>` +
+		`<script data-x="a>b" nonce='n'>q()</script><script type="text/template"><b></b></script><style media="print">p{}</style>`
+	scripts, styles := Inline([]byte(page))
+	if want := sorted([]string{Hash([]byte("up()")), Hash([]byte("q()"))}); strings.Join(scripts, " ") != strings.Join(want, " ") {
+		t.Errorf("Inline scripts = %v, want %v", scripts, want)
+	}
+	if want := []string{Hash([]byte("p{}"))}; strings.Join(styles, " ") != strings.Join(want, " ") {
+		t.Errorf("Inline styles = %v, want %v", styles, want)
+	}
+}
+
 func sorted(s []string) []string { return dedupe(append([]string(nil), s...)) }
 
 func TestHeadersFileGolden(t *testing.T) {

@@ -104,7 +104,9 @@ type WriteStats struct {
 // whose bytes equal those already in dest are hard-linked (or copied with
 // their modification time), so the previous mtimes survive and upload tools
 // see only real changes. Stale files from the previous output are gone. On
-// error dest is left exactly as it was.
+// error dest is left exactly as it was. Files are not fsynced: like other
+// generators' output, public/ can always be built again, and a flush of
+// every file would cost more than the build.
 func Write(s *Set, dest string) (WriteStats, error) {
 	var st WriteStats
 	dest = filepath.Clean(dest)
@@ -176,9 +178,6 @@ func Write(s *Set, dest string) (WriteStats, error) {
 	wg.Wait()
 	if firstErr != nil {
 		return st, firstErr
-	}
-	if err := syncDir(tmp); err != nil {
-		return st, err
 	}
 	return st, swap(tmp, dest)
 }

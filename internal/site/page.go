@@ -338,7 +338,7 @@ func (b *build) render() bool {
 		v.CSP = banner.Placeholder
 	}
 	siteKey := b.siteKey()
-	parallel(n, func(i int) {
+	one := func(i int) {
 		v := b.pages[i]
 		layout, e := b.layoutFor(v)
 		if e != nil {
@@ -351,7 +351,25 @@ func (b *build) render() bool {
 		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() (rendered, *diag.Error) {
 			return b.execute(v, layout)
 		})
-	})
+		if !b.cache.keep && v.page.Kind == content.Single {
+			// A one-off build needs a single page's converted Markdown no
+			// more once it is rendered (the lists, rendered first, may
+			// have shown it): let it go to save memory.
+			v.Content, v.TOC = "", ""
+			v.doc = &markdown.Doc{Links: v.doc.Links, Headings: v.doc.Headings}
+		}
+	}
+	// Lists first: they may show their pages' content.
+	var lists, singles []int
+	for i, v := range b.pages {
+		if v.page.Kind == content.Single {
+			singles = append(singles, i)
+		} else {
+			lists = append(lists, i)
+		}
+	}
+	parallel(len(lists), func(j int) { one(lists[j]) })
+	parallel(len(singles), func(j int) { one(singles[j]) })
 	for i, v := range b.pages {
 		if errs[i] != nil {
 			b.res.Errors = append(b.res.Errors, errs[i])

@@ -5,5 +5,3 @@ package output
 import "errors"
 
 func exchange(a, b string) error { return errors.ErrUnsupported }
-
-func syncDir(string) error { return nil }
