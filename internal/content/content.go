@@ -346,3 +346,31 @@ func Place(entries []Entry, pages []*Page) []Asset {
 	}
 	return assets
 }
+
+// FirstHeading returns the text of the first level-1 ATX heading of a
+// Markdown body (outside code fences), with inline markup characters
+// removed, or "".
+func FirstHeading(body []byte) string {
+	fence := ""
+	for _, line := range strings.Split(string(body), "\n") {
+		t := strings.TrimSpace(line)
+		if fence != "" {
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = t[:3]
+			continue
+		}
+		if h, ok := strings.CutPrefix(t, "# "); ok {
+			h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
+			if i := strings.LastIndex(h, " {#"); i >= 0 && strings.HasSuffix(h, "}") {
+				h = h[:i]
+			}
+			return strings.NewReplacer("*", "", "_", "", "`", "").Replace(h)
+		}
+	}
+	return ""
+}

@@ -241,8 +241,10 @@ func (b *build) resolver(p *content.Page) func(string, bool) (string, error) {
 	}
 }
 
-// convert turns every page's Markdown into HTML, in parallel.
-func (b *build) convert() bool {
+// pages makes every page's template data and links pages to their
+// sections. The Markdown is converted later, page by page, as each is
+// rendered, so a large site never holds every converted page at once.
+func (b *build) pagesStep() bool {
 	pages := b.tree.Pages
 	// Links resolve against every page's URL: when any URL changes, every
 	// conversion is redone.
@@ -257,33 +259,12 @@ func (b *build) convert() bool {
 	var linkKey [32]byte
 	h.Sum(linkKey[:0])
 
-	docs := make([]*markdown.Doc, len(pages))
-	keys := make([][32]byte, len(pages))
-	errs := make([]diag.List, len(pages))
-	parallel(len(pages), func(i int) {
-		p := pages[i]
-		toc := p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
-		typo := p.Typographer == nil || *p.Typographer
-		key := keyOf(linkKey[:], p.Sum[:], []byte{boolByte(toc), boolByte(typo)})
-		keys[i] = key
-		docs[i], errs[i] = b.cache.convert(p.Rel, key, func() (*markdown.Doc, diag.List) {
-			return b.conv.Convert(p.Body, markdown.ConvertOptions{
-				File:        p.Source,
-				LineOffset:  p.BodyLine - 1,
-				Typographer: typo,
-				TOC:         toc,
-				Resolve:     b.resolver(p),
-			})
-		})
-	})
 	b.views = map[*content.Page]*Page{}
-	for i, p := range pages {
-		b.fail(errs[i])
-		if docs[i] == nil {
-			continue
-		}
-		v := b.view(p, docs[i])
-		v.docKey = keys[i]
+	for _, p := range pages {
+		v := b.view(p)
+		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
+		v.typo = p.Typographer == nil || *p.Typographer
+		v.docKey = keyOf(linkKey[:], p.Sum[:], []byte{boolByte(v.toc), boolByte(v.typo)})
 		b.views[p] = v
 		b.pages = append(b.pages, v)
 		if p.Rel == PolicyPage {
@@ -292,6 +273,26 @@ func (b *build) convert() bool {
 	}
 	b.link()
 	return true
+}
+
+// convert turns one page's Markdown into HTML (or takes it from the cache).
+func (b *build) convert(v *Page) diag.List {
+	p := v.page
+	doc, errs := b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
+		return b.conv.Convert(p.Body, markdown.ConvertOptions{
+			File:        p.Source,
+			LineOffset:  p.BodyLine - 1,
+			Typographer: v.typo,
+			TOC:         v.toc,
+			Resolve:     b.resolver(p),
+		})
+	})
+	if doc != nil {
+		v.doc = doc
+		v.Content = template.HTML(doc.HTML)
+		v.TOC = template.HTML(doc.TOC)
+	}
+	return errs
 }
 
 func boolByte(v bool) byte {
@@ -487,7 +488,9 @@ func (b *build) sources() map[string][]byte {
 	}
 	if b.tree != nil {
 		for _, p := range b.tree.Pages {
-			m[p.Source] = p.Src
+			if p.Src != nil {
+				m[p.Source] = p.Src
+			}
 		}
 	}
 	for _, e := range b.res.Errors {

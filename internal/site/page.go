@@ -51,6 +51,8 @@ type Page struct {
 	page   *content.Page
 	doc    *markdown.Doc
 	docKey [32]byte // hash of everything the converted Markdown came from
+	toc    bool     // the page gets a table of contents
+	typo   bool     // typographic quotes
 	layout string
 }
 
@@ -77,10 +79,10 @@ type MenuItem struct {
 	Current bool
 }
 
-func (b *build) view(p *content.Page, doc *markdown.Doc) *Page {
+func (b *build) view(p *content.Page) *Page {
 	title := p.Title
 	if title == "" {
-		title = defaultTitle(p, doc)
+		title = defaultTitle(p)
 	}
 	v := &Page{
 		Title:       title,
@@ -94,21 +96,16 @@ func (b *build) view(p *content.Page, doc *markdown.Doc) *Page {
 		Lastmod:     p.Lastmod,
 		Weight:      p.Weight,
 		Params:      p.Params,
-		Content:     template.HTML(doc.HTML),
-		TOC:         template.HTML(doc.TOC),
 		Source:      p.Source,
 		page:        p,
-		doc:         doc,
 	}
 	return v
 }
 
-// defaultTitle is the first heading, or the file's name.
-func defaultTitle(p *content.Page, doc *markdown.Doc) string {
-	for _, h := range doc.Headings {
-		if h.Level == 1 {
-			return h.Text
-		}
+// defaultTitle is the first level-1 heading, or the file's name.
+func defaultTitle(p *content.Page) string {
+	if h := content.FirstHeading(p.Body); h != "" {
+		return h
 	}
 	name := strings.TrimSuffix(path.Base(p.Rel), ".md")
 	if name == "index" || name == "_index" {
@@ -332,6 +329,7 @@ func (b *build) render() bool {
 	n := len(b.pages)
 	outs := make([]rendered, n)
 	errs := make([]*diag.Error, n)
+	mdErrs := make([]diag.List, n)
 	fresh := make([]bool, n)
 	for _, v := range b.pages {
 		v.Banner = b.bannerData
@@ -340,6 +338,10 @@ func (b *build) render() bool {
 	siteKey := b.siteKey()
 	one := func(i int) {
 		v := b.pages[i]
+		mdErrs[i] = b.convert(v)
+		if v.doc == nil {
+			return
+		}
 		layout, e := b.layoutFor(v)
 		if e != nil {
 			errs[i] = e
@@ -357,6 +359,7 @@ func (b *build) render() bool {
 			// have shown it): let it go to save memory.
 			v.Content, v.TOC = "", ""
 			v.doc = &markdown.Doc{Links: v.doc.Links, Headings: v.doc.Headings}
+			v.page.Src, v.page.Body = nil, nil // the audit re-reads it if it must
 		}
 	}
 	// Lists first: they may show their pages' content.
@@ -371,6 +374,10 @@ func (b *build) render() bool {
 	parallel(len(lists), func(j int) { one(lists[j]) })
 	parallel(len(singles), func(j int) { one(singles[j]) })
 	for i, v := range b.pages {
+		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
+		if v.doc == nil || len(mdErrs[i]) > 0 {
+			continue
+		}
 		if errs[i] != nil {
 			b.res.Errors = append(b.res.Errors, errs[i])
 			continue

@@ -84,7 +84,7 @@ func (b *Builder) Build() *Result {
 		{"config", bd.loadConfig},
 		{"theme", bd.loadTheme},
 		{"content", bd.loadContent},
-		{"markdown", bd.convert},
+		{"pages", bd.pagesStep},
 		{"render", bd.render},
 		{"files", bd.extras},
 		{"audit", bd.audit},
