@@ -1,11 +1,183 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/content"
+	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/server"
+	"github.com/certiron/certiron-site/internal/site"
+	"github.com/certiron/certiron-site/internal/watch"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fmt.Fprintln(stderr, "serve: not yet wired")
-	return errFailed
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	source := fs.String("source", ".", "site folder holding config.toml, content/, themes/ and static/")
+	bind := fs.String("bind", "127.0.0.1", "address to listen on; anything but loopback exposes your drafts to the network")
+	port := fs.Int("port", 1313, "port to listen on")
+	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
+	debounce := fs.Duration("debounce", 10*time.Millisecond, "quiet time that ends a burst of file changes")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, serveConfig{source: *source, bind: *bind, port: *port, drafts: *drafts, debounce: *debounce}, stdout, stderr, nil)
+}
+
+type serveConfig struct {
+	source   string
+	bind     string
+	port     int
+	drafts   bool
+	debounce time.Duration
+}
+
+// serve builds the site in memory, serves it and rebuilds on every change
+// until ctx ends. ready, when set, receives the URL once the server
+// listens (for tests).
+func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready func(url string)) error {
+	if abs, err := filepath.Abs(c.source); err == nil {
+		c.source = abs
+	}
+	builder := site.New(site.Options{Root: c.source, Drafts: c.drafts}, true)
+	srv := server.New(server.Options{Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
+	defer srv.Close()
+
+	start := time.Now()
+	res := builder.Build()
+	current := output.NewSet()
+	if len(res.Errors) > 0 {
+		printErrors(res, stderr)
+		srv.Update(placeholder(), nil)
+		srv.Fail(res.Errors, res.Sources)
+	} else {
+		current = res.Files
+		srv.Update(current, nil)
+		fmt.Fprintf(stdout, "built %d pages in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+	}
+
+	if !server.IsLoopback(c.bind) {
+		fmt.Fprintf(stderr, "warning: listening on %s makes the preview, drafts included, reachable from other machines\n", c.bind)
+	}
+	ln, err := server.Listen(c.bind, c.port)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "serving %s at %s (Ctrl-C to stop)\n", c.source, url)
+	if ready != nil {
+		ready(url)
+	}
+
+	roots := []string{
+		filepath.Join(c.source, content.Dir),
+		filepath.Join(c.source, "themes"),
+		filepath.Join(c.source, "static"),
+		filepath.Join(c.source, config.File),
+	}
+	w, err := watch.New(roots, watch.Options{Debounce: c.debounce})
+	if err != nil {
+		hs.Close()
+		return fmt.Errorf("watching %s: %w", c.source, err)
+	}
+	defer w.Close()
+
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(stdout, "stopping")
+			srv.Close()
+			shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			hs.Shutdown(shut)
+			return nil
+		case err := <-w.Errors():
+			fmt.Fprintf(stderr, "watch: %v\n", err)
+		case batch := <-w.Batches():
+			start := time.Now()
+			res := builder.Build()
+			took := time.Since(start).Round(100 * time.Microsecond)
+			what := describeBatch(c.source, batch.Paths)
+			if len(res.Errors) > 0 {
+				fmt.Fprintf(stderr, "%s: rebuild failed after %s; still serving the last good site\n", what, took)
+				printErrors(res, stderr)
+				srv.Fail(res.Errors, res.Sources)
+				continue
+			}
+			changed := diff(current, res.Files)
+			current = res.Files
+			srv.Update(current, changed)
+			fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
+		}
+	}
+}
+
+func printErrors(res *site.Result, stderr io.Writer) {
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, e.Error())
+	}
+}
+
+// placeholder is served while the very first build has errors, so the
+// browser has a page to show the error overlay on.
+func placeholder() *output.Set {
+	s := output.NewSet()
+	page := []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site has errors</h1><p>Fix the errors listed in the terminal; this page reloads by itself.</p></main></body></html>")
+	s.Add(&output.File{Path: "index.html", Data: page})
+	s.Add(&output.File{Path: "404.html", Data: page})
+	return s
+}
+
+// diff lists the output paths whose bytes differ, including added and
+// removed files.
+func diff(old, cur *output.Set) []string {
+	var changed []string
+	for _, f := range cur.Files() {
+		if o := old.Get(f.Path); o == nil || !bytes.Equal(o.Data, f.Data) {
+			changed = append(changed, f.Path)
+		}
+	}
+	for _, p := range old.Paths() {
+		if cur.Get(p) == nil {
+			changed = append(changed, p)
+		}
+	}
+	sort.Strings(changed)
+	return changed
+}
+
+// describeBatch names what changed, relative to the site.
+func describeBatch(root string, paths []string) string {
+	var rel []string
+	for _, p := range paths {
+		r, err := filepath.Rel(root, p)
+		if err != nil {
+			r = p
+		}
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	if len(rel) > 3 {
+		return fmt.Sprintf("%s and %d more", strings.Join(rel[:3], ", "), len(rel)-3)
+	}
+	return strings.Join(rel, ", ")
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/server"
 	"github.com/certiron/certiron-site/internal/site"
 )
 
@@ -219,44 +219,7 @@ func realSite(t *testing.T) *output.Set {
 // headers of its _headers file, and 404.html for unknown paths.
 func serveStatic(t *testing.T, set *output.Set) string {
 	t.Helper()
-	srv := httptest.NewServer(staticHandler(set))
+	srv := httptest.NewServer(server.Static(set))
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// staticHandler is a stand-in static host until server.Static lands.
-func staticHandler(set *output.Set) http.Handler {
-	var headers [][2]string
-	if f := set.Get("_headers"); f != nil {
-		for _, l := range strings.Split(string(f.Data), "\n") {
-			if strings.HasPrefix(l, "  ") {
-				k, v, _ := strings.Cut(strings.TrimSpace(l), ": ")
-				headers = append(headers, [2]string{k, v})
-			}
-		}
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, h := range headers {
-			w.Header().Set(h[0], h[1])
-		}
-		p := strings.TrimPrefix(r.URL.Path, "/")
-		if p == "" || strings.HasSuffix(p, "/") {
-			p += "index.html"
-		}
-		f := set.Get(p)
-		status := 200
-		if f == nil || p == "_headers" {
-			f, status = set.Get("404.html"), 404
-		}
-		switch {
-		case strings.HasSuffix(f.Path, ".html"):
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		case strings.HasSuffix(f.Path, ".css"):
-			w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		case strings.HasSuffix(f.Path, ".svg"):
-			w.Header().Set("Content-Type", "image/svg+xml")
-		}
-		w.WriteHeader(status)
-		w.Write(f.Data)
-	})
 }
