@@ -61,6 +61,19 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 	srv := server.New(server.Options{Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	defer srv.Close()
 
+	// Watch before the first build, so no change made meanwhile is missed.
+	roots := []string{
+		filepath.Join(c.source, content.Dir),
+		filepath.Join(c.source, "themes"),
+		filepath.Join(c.source, "static"),
+		filepath.Join(c.source, config.File),
+	}
+	w, err := watch.New(roots, watch.Options{Debounce: c.debounce})
+	if err != nil {
+		return fmt.Errorf("watching %s: %w", c.source, err)
+	}
+	defer w.Close()
+
 	start := time.Now()
 	res := builder.Build()
 	current := output.NewSet()
@@ -89,18 +102,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 		ready(url)
 	}
 
-	roots := []string{
-		filepath.Join(c.source, content.Dir),
-		filepath.Join(c.source, "themes"),
-		filepath.Join(c.source, "static"),
-		filepath.Join(c.source, config.File),
-	}
-	w, err := watch.New(roots, watch.Options{Debounce: c.debounce})
-	if err != nil {
-		hs.Close()
-		return fmt.Errorf("watching %s: %w", c.source, err)
-	}
-	defer w.Close()
 
 	for {
 		select {

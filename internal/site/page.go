@@ -235,6 +235,9 @@ func (b *build) menu(items []config.MenuItem, key string) []MenuItem {
 		case strings.HasSuffix(strings.SplitN(u, "#", 2)[0], ".md"):
 			rel, frag, _ := strings.Cut(u, "#")
 			t := b.byRel[strings.TrimPrefix(rel, "/")]
+			if t == nil && b.failed[strings.TrimPrefix(rel, "/")] {
+				continue // the page has errors of its own
+			}
 			if t == nil {
 				line, col := config.KeyPos(b.cfgSrc, strings.Split(key, ".")...)
 				b.res.Errors.Add(diag.Pos{File: config.File, Line: line, Col: col}, "menu item %q links to missing page content/%s", it.Name, rel)
