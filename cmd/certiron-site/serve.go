@@ -102,7 +102,6 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 		ready(url)
 	}
 
-
 	for {
 		select {
 		case <-ctx.Done():
