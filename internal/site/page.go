@@ -507,4 +507,7 @@ func (b *build) notFound() {
 	}
 	b.hashes(r)
 	b.add("404.html", v.Source, r.data)
+	if f := b.files.Get("404.html"); f != nil {
+		f.Sources = b.sourcesOf(v.Source, "404")
+	}
 }

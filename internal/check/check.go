@@ -1,0 +1,348 @@
+// Package check audits a built site the way a reviewer would: it reads the
+// output files, not the generator's internals, and reports every request
+// to another origin, every known tracker, every script that sets a cookie,
+// fingerprints or uses a storage key the Cookie Policy does not name,
+// every broken internal link or anchor, and every inline script or style
+// the page's Content-Security-Policy would block.
+package check
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+// Allow is an exception to the third-party rule, from config.toml.
+type Allow struct {
+	Origin string
+	Reason string
+}
+
+// Options describe the site being audited.
+type Options struct {
+	// SiteOrigin is the site's own origin, e.g. "https://certiron.io":
+	// absolute URLs to it are internal.
+	SiteOrigin string
+	// PolicyPath is the output path of the cookie policy page, whose
+	// text must name every storage key; PolicySource its source file.
+	PolicyPath   string
+	PolicySource string
+	AllowOrigins []Allow
+	// OutputPrefix is put before output paths in positions, e.g. "public/".
+	OutputPrefix string
+	// Locate maps a finding in output file outPath, whose offending text
+	// is needle, to the user's own file. Without it (or when it returns
+	// false) findings point into the output file.
+	Locate func(outPath, needle string) (diag.Pos, bool)
+}
+
+// AllowedUse is a request to an origin config.toml allows.
+type AllowedUse struct {
+	Pos    diag.Pos
+	Origin string
+	Reason string
+}
+
+// Report is what an audit found.
+type Report struct {
+	// Errors are the findings, each with its Rule, sorted.
+	Errors  diag.List
+	Allowed []AllowedUse
+}
+
+// The rules.
+const (
+	RuleThirdParty = "third-party"
+	RuleTracker    = "tracker"
+	RuleScript     = "script"
+	RuleStorage    = "storage"
+	RuleLink       = "link"
+	RuleAnchor     = "anchor"
+	RuleCSP        = "csp"
+	RuleURL        = "url"
+)
+
+// finding is a problem at a byte offset of an output file.
+type finding struct {
+	rule, msg string
+	off       int
+	needle    string
+}
+
+// ref is an internal reference to check once every file is known.
+type ref struct {
+	url    string
+	off    int
+	needle string
+}
+
+// storageUse is a storage key a script uses.
+type storageUse struct {
+	key     string // "" when built dynamically
+	area    string // localStorage or sessionStorage
+	off     int
+	needle  string
+	dynamic string // the expression, when key is ""
+}
+
+// facts are what one file's audit found.
+type facts struct {
+	findings []finding
+	allowed  []struct {
+		off    int
+		origin string
+		needle string
+	}
+	refs    []ref
+	ids     map[string]bool
+	storage []storageUse
+}
+
+// Run audits every file of set.
+func Run(set *output.Set, opt Options) *Report {
+	a := &auditor{opt: opt, set: set, allow: map[string]string{}}
+	for _, al := range opt.AllowOrigins {
+		a.allow[strings.ToLower(strings.TrimSuffix(al.Origin, "/"))] = al.Reason
+	}
+	a.headers = headersCSP(set)
+	files := set.Files()
+	results := make([]*facts, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = a.file(files[i])
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	ids := map[string]map[string]bool{}
+	for i, f := range files {
+		if results[i] != nil && results[i].ids != nil {
+			ids[f.Path] = results[i].ids
+		}
+	}
+	policyText := ""
+	if p := set.Get(opt.PolicyPath); p != nil {
+		policyText = textOf(p.Data)
+	}
+	rep := &Report{}
+	for i, f := range files {
+		fa := results[i]
+		if fa == nil {
+			continue
+		}
+		for _, r := range fa.refs {
+			if fd, ok := a.checkRef(f.Path, r, ids); !ok {
+				fa.findings = append(fa.findings, fd)
+			}
+		}
+		for _, s := range fa.storage {
+			if fd, ok := a.checkStorage(s, policyText); !ok {
+				fa.findings = append(fa.findings, fd)
+			}
+		}
+		for _, fd := range fa.findings {
+			rep.Errors = append(rep.Errors, &diag.Error{Pos: a.pos(f, fd.off, fd.needle), Rule: fd.rule, Msg: fd.msg})
+		}
+		for _, al := range fa.allowed {
+			rep.Allowed = append(rep.Allowed, AllowedUse{Pos: a.pos(f, al.off, al.needle), Origin: al.origin, Reason: a.allow[al.origin]})
+		}
+	}
+	rep.Errors.Sort()
+	sort.Slice(rep.Allowed, func(i, j int) bool { return rep.Allowed[i].Pos.String() < rep.Allowed[j].Pos.String() })
+	return rep
+}
+
+type auditor struct {
+	opt     Options
+	set     *output.Set
+	allow   map[string]string
+	headers *policy
+}
+
+func (a *auditor) pos(f *output.File, off int, needle string) diag.Pos {
+	if a.opt.Locate != nil && needle != "" {
+		if p, ok := a.opt.Locate(f.Path, needle); ok {
+			return p
+		}
+	}
+	line, col := diag.LineCol(f.Data, off)
+	return diag.Pos{File: a.opt.OutputPrefix + f.Path, Line: line, Col: col}
+}
+
+// file audits one output file.
+func (a *auditor) file(f *output.File) *facts {
+	fa := &facts{}
+	switch path.Ext(f.Path) {
+	case ".html", ".htm":
+		a.html(f, fa)
+	case ".css":
+		a.css(f.Data, 0, f.Path, fa)
+	case ".js", ".mjs":
+		a.script(f.Data, 0, fa)
+	default:
+		return nil
+	}
+	return fa
+}
+
+// request judges a URL the page makes the browser fetch. image says data:
+// URLs are fine (an inline picture), what names the element for messages.
+func (a *auditor) request(fa *facts, raw string, off int, what string, image bool) {
+	kind, origin, err := Classify(raw, a.opt.SiteOrigin)
+	switch kind {
+	case Invalid:
+		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off, raw})
+	case JavaScript:
+		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s runs a javascript: URL; scripts belong in the theme, where the build can hash and audit them", what), off, raw})
+	case Data:
+		if !image {
+			fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads a data: URL; data: is allowed for images only, because inline code or frames escape the Content-Security-Policy", what), off, short(raw)})
+		}
+	case External:
+		h := host(origin)
+		if t, ok := trackerFor(h); ok {
+			fa.findings = append(fa.findings, finding{RuleTracker, fmt.Sprintf("%s loads %s (%s), %s; the Cookie Policy says %q", what, t.name, short(raw), t.kind, t.promise), off, raw})
+			return
+		}
+		if _, ok := a.allow[origin]; ok {
+			fa.allowed = append(fa.allowed, struct {
+				off    int
+				origin string
+				needle string
+			}{off, origin, raw})
+			return
+		}
+		fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads %s from another origin (%s); the Cookie Policy promises no third-party requests: host the file under static/ or remove it (or allow the origin in config.toml [audit] allow_origins, with a reason)", what, short(raw), h), off, raw})
+	case Internal:
+		fa.refs = append(fa.refs, ref{raw, off, raw})
+	}
+}
+
+// link judges a plain link: other sites are fine (a link is not a
+// request), but internal targets must exist.
+func (a *auditor) link(fa *facts, raw string, off int, what string) {
+	kind, _, err := Classify(raw, a.opt.SiteOrigin)
+	switch kind {
+	case Invalid:
+		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off, raw})
+	case JavaScript:
+		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s is a javascript: link; use a button with a script in the theme instead", what), off, raw})
+	case Internal, Fragment:
+		fa.refs = append(fa.refs, ref{raw, off, raw})
+	}
+}
+
+// checkRef resolves an internal reference against the built files.
+func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (finding, bool) {
+	raw := strings.TrimSpace(r.url)
+	frag := ""
+	if i := strings.IndexByte(raw, '#'); i >= 0 {
+		raw, frag = raw[:i], raw[i+1:]
+	}
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[:i]
+	}
+	target := from
+	if raw != "" {
+		u, err := url.Parse(strings.ReplaceAll(raw, `\`, "/"))
+		if err != nil {
+			return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false
+		}
+		p := u.Path
+		if !strings.HasPrefix(p, "/") {
+			base := "/" + path.Dir(from) + "/"
+			if from == "404.html" || path.Dir(from) == "." {
+				base = "/"
+			}
+			p = base + p
+		}
+		clean := path.Clean(p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		name := strings.TrimPrefix(clean, "/")
+		switch {
+		case name == "" || strings.HasSuffix(name, "/"):
+			name += "index.html"
+		case a.set.Get(name) == nil && a.set.Get(name+"/index.html") != nil:
+			name += "/index.html"
+		}
+		if a.set.Get(name) == nil {
+			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off, r.needle}, false
+		}
+		target = name
+	}
+	if frag == "" || frag == "top" {
+		return finding{}, true
+	}
+	if dec, err := url.PathUnescape(frag); err == nil {
+		frag = dec
+	}
+	if !strings.HasSuffix(target, ".html") {
+		return finding{}, true
+	}
+	if !ids[target][frag] {
+		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off, r.needle}, false
+	}
+	return finding{}, true
+}
+
+// checkStorage holds a storage key up against the cookie policy.
+func (a *auditor) checkStorage(s storageUse, policyText string) (finding, bool) {
+	src := a.opt.PolicySource
+	if src == "" {
+		src = a.opt.PolicyPath
+	}
+	if s.key == "" {
+		return finding{RuleStorage, fmt.Sprintf("%s key built at run time (%s); every key must be a literal the Cookie Policy (%s) names, so the audit can hold it to the policy", s.area, s.dynamic, src), s.off, s.needle}, false
+	}
+	if policyText == "" {
+		return finding{RuleStorage, fmt.Sprintf("%s key %q is used but there is no cookie policy page (%s) to declare it", s.area, s.key, src), s.off, s.needle}, false
+	}
+	if !containsWord(policyText, s.key) {
+		return finding{RuleStorage, fmt.Sprintf("%s key %q is not named in the Cookie Policy (%s); add it to the policy's \"What we store\" section or remove it from the script", s.area, s.key, src), s.off, s.needle}, false
+	}
+	return finding{}, true
+}
+
+// containsWord reports whether text holds key with no identifier
+// character either side.
+func containsWord(text, key string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], key)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(key)
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end]) || text[end] == '.' && (end+1 == len(text) || !wordByte(text[end+1]))) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
