@@ -172,6 +172,39 @@ type auditor struct {
 	set     *output.Set
 	allow   map[string]string
 	headers *policy
+	// Every page carries the same few inline scripts and the same
+	// policy: each is audited or parsed once.
+	scripts  sync.Map // script text → *facts, offsets from the script's start
+	policies sync.Map // policy text → *policy
+}
+
+// scriptMemo audits an inline script at offset base, reusing the result
+// for a script already seen.
+func (a *auditor) scriptMemo(body []byte, base int, fa *facts) {
+	v, ok := a.scripts.Load(string(body))
+	if !ok {
+		sf := &facts{}
+		a.script(body, 0, sf)
+		v, _ = a.scripts.LoadOrStore(string(body), sf)
+	}
+	sf := v.(*facts)
+	for _, f := range sf.findings {
+		f.off += base
+		fa.findings = append(fa.findings, f)
+	}
+	for _, s := range sf.storage {
+		s.off += base
+		fa.storage = append(fa.storage, s)
+	}
+}
+
+func (a *auditor) policy(text string) *policy {
+	if v, ok := a.policies.Load(text); ok {
+		return v.(*policy)
+	}
+	p := parsePolicy(text)
+	a.policies.Store(text, p)
+	return p
 }
 
 func (a *auditor) pos(f *output.File, off int, needle string) diag.Pos {
@@ -202,7 +235,7 @@ func (a *auditor) file(f *output.File) *facts {
 
 // request judges a URL the page makes the browser fetch. image says data:
 // URLs are fine (an inline picture), what names the element for messages.
-func (a *auditor) request(fa *facts, raw string, off int, what string, image bool) {
+func (a *auditor) request(fa *facts, raw string, off int, what fmt.Stringer, image bool) {
 	kind, origin, err := Classify(raw, a.opt.SiteOrigin)
 	switch kind {
 	case Invalid:
@@ -235,7 +268,7 @@ func (a *auditor) request(fa *facts, raw string, off int, what string, image boo
 
 // link judges a plain link: other sites are fine (a link is not a
 // request), but internal targets must exist.
-func (a *auditor) link(fa *facts, raw string, off int, what string) {
+func (a *auditor) link(fa *facts, raw string, off int, what fmt.Stringer) {
 	kind, _, err := Classify(raw, a.opt.SiteOrigin)
 	switch kind {
 	case Invalid:

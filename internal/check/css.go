@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/tdewolff/parse/v2"
@@ -10,7 +11,7 @@ import (
 // css audits a stylesheet (a file, a <style> or a style attribute) for
 // url() and @import requests. base is the byte offset of src in its file.
 func (a *auditor) css(src []byte, base int, file string, fa *facts) {
-	l := css.NewLexer(parse.NewInputBytes(src))
+	l := css.NewLexer(parse.NewInputBytes(src[:len(src):len(src)]))
 	off := 0
 	importNext := false
 	for {
@@ -24,15 +25,15 @@ func (a *auditor) css(src []byte, base int, file string, fa *facts) {
 			importNext = strings.EqualFold(string(data), "@import")
 		case css.URLToken:
 			u := cssURL(data)
-			what := "CSS url()"
+			what := elem{"CSS url()", ""}
 			if importNext {
-				what = "CSS @import"
+				what = elem{"CSS @import", ""}
 			}
 			a.cssRequest(fa, u, base+tokOff, what, !importNext, file)
 			importNext = false
 		case css.StringToken:
 			if importNext {
-				a.cssRequest(fa, strings.Trim(string(data), `"'`), base+tokOff, "CSS @import", false, file)
+				a.cssRequest(fa, strings.Trim(string(data), `"'`), base+tokOff, elem{"CSS @import", ""}, false, file)
 				importNext = false
 			}
 		case css.WhitespaceToken, css.CommentToken:
@@ -44,7 +45,7 @@ func (a *auditor) css(src []byte, base int, file string, fa *facts) {
 
 // cssRequest judges a CSS URL; relative URLs in a .css file resolve
 // against the file, elsewhere against the page.
-func (a *auditor) cssRequest(fa *facts, u string, off int, what string, image bool, file string) {
+func (a *auditor) cssRequest(fa *facts, u string, off int, what fmt.Stringer, image bool, file string) {
 	before := len(fa.refs)
 	a.request(fa, u, off, what, image)
 	if strings.HasSuffix(file, ".css") && len(fa.refs) > before {

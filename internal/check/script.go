@@ -19,7 +19,7 @@ type jsTok struct {
 // lexJS returns the significant tokens of a script: no white space or
 // comments, string literals unquoted.
 func lexJS(src []byte) []jsTok {
-	l := js.NewLexer(parse.NewInputBytes(src))
+	l := js.NewLexer(parse.NewInputBytes(src[:len(src):len(src)]))
 	var toks []jsTok
 	off := 0
 	for {

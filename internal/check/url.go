@@ -32,7 +32,9 @@ func (k Kind) String() string { return kindNames[k] }
 // "/\\evil.example" and " //evil.example" are caught as other origins.
 func Classify(raw, site string) (Kind, string, error) {
 	s := strings.Trim(raw, " \t\n\r\f")
-	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = stripTabsAndNewlines(s)
+	}
 	if s == "" {
 		return Empty, "", nil
 	}
@@ -63,6 +65,9 @@ func Classify(raw, site string) (Kind, string, error) {
 				return Internal, "", nil
 			}
 			return External, "//" + strings.ToLower(u.Host), nil
+		}
+		if simplePath(norm) {
+			return Internal, "", nil
 		}
 		if _, err := url.Parse(norm); err != nil {
 			return Invalid, "", err
@@ -127,4 +132,31 @@ func host(origin string) string {
 		origin = origin[:i]
 	}
 	return strings.ToLower(origin)
+}
+
+func stripTabsAndNewlines(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '\t' && c != '\n' && c != '\r' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// simplePath reports whether a relative URL holds only characters that
+// cannot make it malformed, so parsing it can be skipped.
+func simplePath(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		switch c {
+		case '/', '.', '-', '_', '~', '#', '?', '=', '&', '+', ',', ';', '!', '*', '(', ')', '@', '$', '\'':
+			continue
+		}
+		return false
+	}
+	return true
 }

@@ -1,0 +1,192 @@
+package check
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// policyPage is the cookie policy every fixture gets unless it has its own.
+const policyPage = `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'"><title>Cookie Policy</title></head>` +
+	`<body><main><h1 id="cookie-policy">Cookie Policy</h1><h2 id="changes">Changes</h2><p>We store a flag in localStorage (key: certiron.cookies_ack).</p></main></body></html>`
+
+// TestFixtures audits every testdata/*.txtar (a built site: its files,
+// plus an optional "allow" file of "origin reason" lines) and compares the
+// report with NAME.golden.
+func TestFixtures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set := output.NewSet()
+			set.Add(&output.File{Path: "legal/cookie-policy/index.html", Data: []byte(policyPage)})
+			opt := Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html", PolicySource: "content/legal/cookie-policy.md", OutputPrefix: "public/"}
+			for _, f := range ar.Files {
+				if f.Name == "allow" {
+					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+						origin, reason, _ := strings.Cut(l, " ")
+						opt.AllowOrigins = append(opt.AllowOrigins, Allow{origin, reason})
+					}
+					continue
+				}
+				set.Add(&output.File{Path: f.Name, Data: f.Data})
+			}
+			rep := Run(set, opt)
+			var got bytes.Buffer
+			for _, e := range rep.Errors {
+				fmt.Fprintln(&got, e)
+			}
+			for _, a := range rep.Allowed {
+				fmt.Fprintf(&got, "allowed: %s: %s (%s)\n", a.Pos, a.Origin, a.Reason)
+			}
+			golden := strings.TrimSuffix(file, ".txtar") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("Run(%s) =\n%s\nwant\n%s", file, got.Bytes(), want)
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	const site = "https://certiron.io"
+	tests := []struct {
+		raw    string
+		kind   Kind
+		origin string
+	}{
+		{"", Empty, ""},
+		{"#top", Fragment, ""},
+		{"/legal/", Internal, ""},
+		{"../x.png", Internal, ""},
+		{"x.png?v=1#a", Internal, ""},
+		{"https://certiron.io/legal/", Internal, ""},
+		{"HTTPS://CERTIRON.IO/x", Internal, ""},
+		{"//certiron.io/x", Internal, ""},
+		{"https://dashboard.certiron.io/", External, "https://dashboard.certiron.io"},
+		{"HTTPS://Evil.Example/x.js", External, "https://evil.example"},
+		{"//cdn.example.com/a.js", External, "//cdn.example.com"},
+		{"/\\evil.example/a.png", External, "//evil.example"},
+		{"\\\\evil.example/a.png", External, "//evil.example"},
+		{" \t//evil.example/a.png", External, "//evil.example"},
+		{"http://127.0.0.1:8080/x", External, "http://127.0.0.1:8080"},
+		{"ftp://files.example/x", External, "ftp://files.example"},
+		{"data:image/png;base64,AAAA", Data, ""},
+		{"DATA:text/html,<b>", Data, ""},
+		{"javascript:alert(1)", JavaScript, ""},
+		{"JaVaScRiPt:alert(1)", JavaScript, ""},
+		{"java\tscript:alert(1)", JavaScript, ""},
+		{"mailto:privacy@certiron.io", NoFetch, ""},
+		{"tel:+1555", NoFetch, ""},
+		{"https://", Invalid, ""},
+		{"http://[::1", Invalid, ""},
+	}
+	for _, tt := range tests {
+		kind, origin, _ := Classify(tt.raw, site)
+		if kind != tt.kind || origin != tt.origin {
+			t.Errorf("Classify(%q) = %v %q, want %v %q", tt.raw, kind, origin, tt.kind, tt.origin)
+		}
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"/a", "//x.com/a", "https://certiron.io/", "javascript:x", "data:,x", "/\\x", "HTTP://X", "#a", "mailto:a", "%2f%2fx", "http://[::1]:80/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		kind, origin, err := Classify(raw, "https://certiron.io")
+		if kind == External && origin == "" {
+			t.Fatalf("Classify(%q) = external with no origin", raw)
+		}
+		if kind == External && strings.EqualFold(host(origin), "certiron.io") && strings.HasPrefix(strings.ToLower(origin), "https://") {
+			t.Fatalf("Classify(%q) = the site's own origin as external", raw)
+		}
+		if kind == Invalid && err == nil {
+			t.Fatalf("Classify(%q) = invalid without an error", raw)
+		}
+		if kind == Internal {
+			// An internal URL must never name another host, however written.
+			norm := strings.NewReplacer("\\", "/", "\t", "", "\n", "", "\r", "").Replace(strings.TrimSpace(raw))
+			if strings.HasPrefix(norm, "//") && !strings.HasPrefix(strings.ToLower(norm), "//certiron.io") {
+				t.Fatalf("Classify(%q) = internal, but it names another host", raw)
+			}
+		}
+	})
+}
+
+// FuzzRun audits random pages: it must never panic.
+func FuzzRun(f *testing.F) {
+	for _, s := range []string{
+		`<img src="//x.com/a.png"><a href="#nope">x</a>`,
+		`<script>localStorage.setItem(k+"x",1);document.cookie="a"</script>`,
+		`<style>@import "https://x.com/a.css";p{background:url(/a.png)}</style>`,
+		`<div style="background:url(https://x.com/p.gif)" onclick="x()">`,
+		`<meta http-equiv="refresh" content="0; url=https://x.com">`,
+		`<script>/re/.test(a)/b</script>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, page string) {
+		set := output.NewSet()
+		set.Add(&output.File{Path: "index.html", Data: []byte(page)})
+		set.Add(&output.File{Path: "a.css", Data: []byte(page)})
+		set.Add(&output.File{Path: "a.js", Data: []byte(page)})
+		rep := Run(set, Options{SiteOrigin: "https://certiron.io", PolicyPath: "index.html"})
+		for _, e := range rep.Errors {
+			if e.Rule == "" || e.Pos.File == "" {
+				t.Fatalf("finding without rule or file: %v", e)
+			}
+		}
+	})
+}
+
+func BenchmarkRun(b *testing.B) {
+	set := output.NewSet()
+	const n = 1000
+	body := strings.Repeat(`<p>Some text with <a href="/p/%d/#h-2">a link</a>, <a href="https://example.com/x">an external one</a> and <code>code</code>.</p><h2 id="h-%d">Heading</h2>`, 25)
+	for i := range n {
+		page := fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' %s"><link rel="stylesheet" href="/css/site.css"><script>(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)</script></head><body><main>`,
+			hashInline([]byte(`(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)`)))
+		for j := range 25 {
+			page += fmt.Sprintf(`<p>Some text with <a href="/p/%d/#h-2">a link</a>, <a href="https://example.com/x">an external one</a> and <code>code</code>.</p><h2 id="h-%d">Heading</h2>`, (i+j)%n, j)
+		}
+		page += `</main></body></html>`
+		set.Add(&output.File{Path: fmt.Sprintf("p/%d/index.html", i), Data: []byte(page)})
+	}
+	_ = body
+	set.Add(&output.File{Path: "css/site.css", Data: []byte("body{margin:0}")})
+	set.Add(&output.File{Path: "legal/cookie-policy/index.html", Data: []byte(policyPage)})
+	opt := Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Run(set, opt); len(rep.Errors) > 0 {
+			b.Fatal(rep.Errors[0])
+		}
+	}
+}
