@@ -100,6 +100,8 @@ func (a *auditor) script(src []byte, base int, fa *facts) {
 		prev, next := at(i-1), at(i+1)
 		member := prev.tt == js.DotToken || prev.tt == js.OptChainToken
 		switch {
+		case (t.tt == js.StringToken || t.tt == js.TemplateToken) && fingerprinting[t.text] != "":
+			add(RuleScript, i, fmt.Sprintf("script %s via %s; the Cookie Policy says %q", fingerprinting[t.text], t.text, promiseFingerprint))
 		case t.tt == js.StringToken || t.tt == js.TemplateToken:
 			if tr, ok := trackerInText(t.text); ok && !seenTracker[tr.name] {
 				seenTracker[tr.name] = true

@@ -62,6 +62,14 @@ func (tb *tab) addScript(src string) {
 	}
 }
 
+// clickGotIt clicks the button with the mouse once the banner's entrance
+// animation has finished (a moving target would be missed).
+func (tb *tab) clickGotIt() {
+	tb.t.Helper()
+	tb.waitFor(`document.getAnimations().every(a => a.playState === "finished")`, "the banner to settle")
+	tb.do(chromedp.Click(chromedp.Search(`#cookie-notice button`)))
+}
+
 // bannerShown reports whether the notice is displayed now.
 func (tb *tab) bannerShown() bool {
 	tb.t.Helper()
@@ -107,7 +115,7 @@ func TestBannerFirstVisitAndMouse(t *testing.T) {
 	if n := eval[int](tb, `localStorage.length`); n != 0 {
 		t.Errorf("storage written before Got it: %d keys", n)
 	}
-	tb.do(chromedp.Click(chromedp.Search(`#cookie-notice button`)))
+	tb.clickGotIt()
 	if tb.bannerShown() {
 		t.Error("banner still shown after Got it")
 	}
@@ -200,7 +208,7 @@ func TestBannerStorageUnavailable(t *testing.T) {
 			if !tb.bannerShown() {
 				t.Fatal("banner not shown")
 			}
-			tb.do(chromedp.Click(chromedp.Search(`#cookie-notice button`)))
+			tb.clickGotIt()
 			if tb.bannerShown() {
 				t.Error("Got it did not hide the banner")
 			}

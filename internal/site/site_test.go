@@ -55,8 +55,8 @@ func TestSites(t *testing.T) {
 	}
 }
 
-// extract writes a txtar site into a temp folder, adding the real theme
-// when the archive has none.
+// extract writes a txtar site into a temp folder over a copy of the real
+// theme, so a fixture can replace one partial or bring a theme of its own.
 func extract(t testing.TB, file string) string {
 	t.Helper()
 	ar, err := txtar.ParseFile(file)
@@ -64,15 +64,9 @@ func extract(t testing.TB, file string) string {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	hasTheme := false
+	copyTree(t, filepath.Join(repoRoot, "themes"), filepath.Join(root, "themes"))
 	for _, f := range ar.Files {
-		if strings.HasPrefix(f.Name, "themes/") {
-			hasTheme = true
-		}
 		writeFile(t, filepath.Join(root, filepath.FromSlash(f.Name)), f.Data)
-	}
-	if !hasTheme {
-		copyTree(t, filepath.Join(repoRoot, "themes"), filepath.Join(root, "themes"))
 	}
 	return root
 }
