@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/output"
@@ -48,7 +50,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 }
 
 // report prints a build's errors and allowed exceptions; it returns
-// errFailed when there were errors.
+// errFailed when there were errors. Audit findings are grouped by rule,
+// the other errors (content, templates) come first, and a summary line
+// counts them.
 func report(res *site.Result, stderr io.Writer) error {
 	for _, a := range res.Allowed {
 		fmt.Fprintf(stderr, "note: %s\n", a)
@@ -56,10 +60,29 @@ func report(res *site.Result, stderr io.Writer) error {
 	if len(res.Errors) == 0 {
 		return nil
 	}
+	byRule := map[string][]string{}
+	var rules []string
 	for _, e := range res.Errors {
-		fmt.Fprintln(stderr, e.Error())
+		if _, ok := byRule[e.Rule]; !ok {
+			rules = append(rules, e.Rule)
+		}
+		byRule[e.Rule] = append(byRule[e.Rule], e.Error())
 	}
-	fmt.Fprintf(stderr, "%d error%s; nothing was written\n", len(res.Errors), plural(len(res.Errors)))
+	sort.Strings(rules) // "" (not an audit finding) sorts first
+	var counts []string
+	for _, r := range rules {
+		for _, line := range byRule[r] {
+			fmt.Fprintln(stderr, line)
+		}
+		if r != "" {
+			counts = append(counts, fmt.Sprintf("%d %s", len(byRule[r]), r))
+		}
+	}
+	summary := fmt.Sprintf("%d error%s", len(res.Errors), plural(len(res.Errors)))
+	if len(counts) > 0 {
+		summary += " (audit: " + strings.Join(counts, ", ") + ")"
+	}
+	fmt.Fprintf(stderr, "%s; nothing was written\n", summary)
 	return errFailed
 }
 
