@@ -106,28 +106,72 @@ type facts struct {
 }
 
 // Run audits every file of set.
-func Run(set *output.Set, opt Options) *Report {
+func Run(set *output.Set, opt Options) *Report { return new(Auditor).Run(set, opt) }
+
+// Auditor audits a site again and again (the dev server's rebuilds),
+// reusing what it found in each file whose bytes did not change: only
+// the cross-file checks (links, anchors, storage keys) run in full.
+// Its Run must not be called concurrently.
+type Auditor struct {
+	sig   string
+	files map[string]cachedFile
+}
+
+type cachedFile struct {
+	data  []byte
+	facts *facts
+}
+
+// same reports whether a and b are the same bytes in memory: the builder
+// hands over the very same slice for a file it did not render again.
+func same(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// Run audits every file of set, reusing earlier work where it can.
+func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	a := &auditor{opt: opt, set: set, allow: map[string]string{}}
 	for _, al := range opt.AllowOrigins {
 		a.allow[strings.ToLower(strings.TrimSuffix(al.Origin, "/"))] = al.Reason
 	}
 	a.headers = headersCSP(set)
+	// What a file's facts depend on besides its own bytes.
+	sig := fmt.Sprint(opt.SiteOrigin, "|", a.allow, "|")
+	if h := set.Get("_headers"); h != nil {
+		sig += string(h.Data)
+	}
+	if au.sig != sig || au.files == nil {
+		au.sig, au.files = sig, map[string]cachedFile{}
+	}
 	files := set.Files()
 	results := make([]*facts, len(files))
+	var todo []int
+	for i, f := range files {
+		if c, ok := au.files[f.Path]; ok && same(c.data, f.Data) {
+			results[i] = c.facts
+		} else {
+			todo = append(todo, i)
+		}
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
 		wg.Go(func() {
 			for i := range next {
 				results[i] = a.file(files[i])
 			}
 		})
 	}
-	for i := range files {
+	for _, i := range todo {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	live := make(map[string]cachedFile, len(files))
+	for i, f := range files {
+		live[f.Path] = cachedFile{f.Data, results[i]}
+	}
+	au.files = live
 
 	ids := map[string]map[string]bool{}
 	for i, f := range files {
@@ -145,17 +189,20 @@ func Run(set *output.Set, opt Options) *Report {
 		if fa == nil {
 			continue
 		}
+		// The file's own findings, then the cross-file ones (kept apart:
+		// the facts may be reused by the next run).
+		findings := append([]finding(nil), fa.findings...)
 		for _, r := range fa.refs {
 			if fd, ok := a.checkRef(f.Path, r, ids); !ok {
-				fa.findings = append(fa.findings, fd)
+				findings = append(findings, fd)
 			}
 		}
 		for _, s := range fa.storage {
 			if fd, ok := a.checkStorage(s, policyText); !ok {
-				fa.findings = append(fa.findings, fd)
+				findings = append(findings, fd)
 			}
 		}
-		for _, fd := range fa.findings {
+		for _, fd := range findings {
 			rep.Errors = append(rep.Errors, &diag.Error{Pos: a.pos(f, fd.off, fd.needle), Rule: fd.rule, Msg: fd.msg})
 		}
 		for _, al := range fa.allowed {

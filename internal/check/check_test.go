@@ -190,3 +190,30 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// TestAuditorReuse audits a site, changes one page, and expects the
+// reusing Auditor to report exactly what a fresh audit reports.
+func TestAuditorReuse(t *testing.T) {
+	page := func(body string) []byte {
+		return []byte(`<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'"></head><body>` + body + `</body></html>`)
+	}
+	set := output.NewSet()
+	set.Add(&output.File{Path: "index.html", Data: page(`<a href="/a/#x">a</a>`)})
+	set.Add(&output.File{Path: "a/index.html", Data: page(`<h2 id="x">X</h2>`)})
+	opt := Options{SiteOrigin: "https://certiron.io"}
+	var au Auditor
+	if rep := au.Run(set, opt); len(rep.Errors) != 0 {
+		t.Fatalf("first run: %v", rep.Errors)
+	}
+	// The target loses its anchor; the unchanged linking page is reused
+	// but its link is checked again.
+	next := set.Clone()
+	next.Add(&output.File{Path: "a/index.html", Data: page(`<h2 id="y">Y</h2><img src="https://x.example/p.gif">`)})
+	got, want := au.Run(next, opt).Errors.Error(), Run(next, opt).Errors.Error()
+	if got != want || !strings.Contains(got, `there is no id="x"`) || !strings.Contains(got, "x.example") {
+		t.Errorf("reusing audit =\n%s\nfresh audit =\n%s", got, want)
+	}
+	if again := au.Run(next, opt).Errors.Error(); again != want {
+		t.Errorf("third run =\n%s\nwant\n%s", again, want)
+	}
+}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/tdewolff/parse/v2"
@@ -51,13 +52,7 @@ func (a *auditor) cssRequest(fa *facts, u string, off int, what fmt.Stringer, im
 	if strings.HasSuffix(file, ".css") && len(fa.refs) > before {
 		r := &fa.refs[len(fa.refs)-1]
 		if !strings.HasPrefix(r.url, "/") && !strings.Contains(r.url, "://") {
-			dir := file[:strings.LastIndexByte(file+"/", '/')]
-			if i := strings.LastIndexByte(file, '/'); i >= 0 {
-				dir = file[:i]
-			} else {
-				dir = ""
-			}
-			r.url = "/" + strings.TrimPrefix(dir+"/", "/") + r.url
+			r.url = "/" + path.Join(path.Dir(file), r.url)
 		}
 	}
 }

@@ -27,7 +27,7 @@ func (b *build) audit() bool {
 	for _, a := range b.cfg.Audit.AllowOrigins {
 		allow = append(allow, check.Allow{Origin: a.Origin, Reason: a.Reason})
 	}
-	rep := check.Run(b.files, check.Options{
+	rep := b.cache.auditor.Run(b.files, check.Options{
 		SiteOrigin:   b.cfg.Origin(),
 		PolicyPath:   strings.TrimPrefix(b.bannerData.PolicyURL, b.cfg.BasePath()) + "index.html",
 		PolicySource: content.Dir + "/" + PolicyPage,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/certiron/certiron-site/internal/check"
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
@@ -26,6 +27,8 @@ type cache struct {
 	docs    map[string]*docEntry
 	outs    map[string]*outEntry
 	touched map[string]bool
+	// auditor keeps the audit's per-file work between builds.
+	auditor *check.Auditor
 }
 
 type parsedEntry struct {
@@ -59,6 +62,7 @@ func newCache(keep bool) *cache {
 		docs:    map[string]*docEntry{},
 		outs:    map[string]*outEntry{},
 		touched: map[string]bool{},
+		auditor: new(check.Auditor),
 	}
 }
 
