@@ -170,12 +170,20 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 		}
 	}
 	dest := filepath.Join(work, "out")
-	ours := func() (Run, error) {
+	// Each run starts clean: the previous output is removed and the
+	// file system flushed before the clock starts, so neither tool pays
+	// for the other's writes.
+	clean := func() {
 		os.RemoveAll(dest)
+		syscall.Sync()
+		time.Sleep(200 * time.Millisecond)
+	}
+	ours := func() (Run, error) {
+		clean()
 		return timed(exec.Command(bin, "build", "-source", site, "-dest", dest))
 	}
 	theirs := func() (Run, error) {
-		os.RemoveAll(dest)
+		clean()
 		return timed(exec.Command(hugo, "--quiet", "--minify", "-s", hsite, "-d", dest))
 	}
 	// Warm-up: file cache, binaries.

@@ -31,6 +31,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		*dest = filepath.Join(*source, "public")
 	}
 	start := time.Now()
+	limitMemory()
 	res := site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL})
 	if err := report(res, stderr); err != nil {
 		return err

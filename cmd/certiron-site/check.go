@@ -25,6 +25,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "certiron-site check: -format must be text or json, not %q\n", *format)
 		return errUsage
 	}
+	limitMemory()
 	res := site.Build(site.Options{Root: *source, Drafts: *drafts})
 	if *format == "json" {
 		type finding struct {

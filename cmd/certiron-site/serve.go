@@ -115,7 +115,7 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 			fmt.Fprintf(stderr, "watch: %v\n", err)
 		case batch := <-w.Batches():
 			start := time.Now()
-			res := builder.Build()
+			res := builder.Rebuild(batch.Paths)
 			took := time.Since(start).Round(100 * time.Microsecond)
 			what := describeBatch(c.source, batch.Paths)
 			if len(res.Errors) > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/parse/v2"
 	thtml "github.com/tdewolff/parse/v2/html"
@@ -64,9 +65,17 @@ func (e elem) String() string {
 func (a *auditor) html(f *output.File, fa *facts) {
 	fa.ids = map[string]bool{}
 	p := &pageScan{a: a, f: f, fa: fa}
-	p.scan(f.Data, 0)
+	// The lexer lowercases names in place and writes a NUL after the
+	// input, so it reads a pooled copy of the page, never the page.
+	buf := copyPool.Get().(*[]byte)
+	page := append((*buf)[:0], f.Data...)
+	p.scan(page[:len(page):cap(page)], 0)
 	p.finish()
+	*buf = page
+	copyPool.Put(buf)
 }
+
+var copyPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // pageScan is the state of one page's audit.
 type pageScan struct {
@@ -83,11 +92,10 @@ type inlineCode struct {
 	off  int
 }
 
-// scan lexes b, found at offset base of the page. The lexer lowercases
-// names in place, so it is given its own copy (a full slice makes
-// NewInputBytes copy rather than write past the end).
+// scan lexes b, found at offset base of the page; b is the scan's own
+// copy, which the lexer may change.
 func (p *pageScan) scan(b []byte, base int) {
-	in := parse.NewInputBytes(b[:len(b):len(b)])
+	in := parse.NewInputBytes(b)
 	l := thtml.NewLexer(in)
 	var attrs []attr
 	var tag []byte
@@ -129,10 +137,11 @@ func (p *pageScan) scan(b []byte, base int) {
 				rawTag = ""
 			}
 		case thtml.SVGToken, thtml.MathToken:
-			// The lexer returns inline SVG whole: read its start tag's
-			// attributes, then everything inside it.
+			// The lexer returns inline SVG whole: read everything inside
+			// it (a full slice, so the inner lexer cannot write past it).
 			if i := bytes.IndexByte(data, '>'); i > 0 {
-				p.scan(data[i+1:], off+i+1)
+				inner := data[i+1:]
+				p.scan(inner[:len(inner):len(inner)], off+i+1)
 			}
 		}
 	}

@@ -33,7 +33,8 @@ func BenchmarkBuild100(b *testing.B)  { benchmarkBuild(b, 100) }
 func BenchmarkBuild1000(b *testing.B) { benchmarkBuild(b, 1000) }
 
 // BenchmarkRebuildOnePage measures the dev server's rebuild after one
-// page changed, with the previous build's work kept.
+// page changed, with the previous build's work kept: the build, the
+// audit, everything but the watcher's debounce.
 func BenchmarkRebuildOnePage(b *testing.B) {
 	dir := benchSite(b, 1000)
 	bd := New(Options{Root: dir}, true)
@@ -46,7 +47,7 @@ func BenchmarkRebuildOnePage(b *testing.B) {
 	for b.Loop() {
 		i++
 		appendLine(b, page, i)
-		res := bd.Build()
+		res := bd.Rebuild([]string{page})
 		if len(res.Errors) > 0 || res.Rendered != 1 {
 			b.Fatalf("rebuild rendered %d pages, errors %v", res.Rendered, res.Errors)
 		}

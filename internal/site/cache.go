@@ -29,6 +29,11 @@ type cache struct {
 	touched map[string]bool
 	// auditor keeps the audit's per-file work between builds.
 	auditor *check.Auditor
+	// entries is content/'s listing from the last build, and changed
+	// the content files (relative to content/) the caller says changed
+	// since: with both, a rebuild reads only those files.
+	entries []content.Entry
+	changed map[string]bool
 }
 
 type parsedEntry struct {
@@ -83,9 +88,15 @@ func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 // failed names the pages that did not parse.
 func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, failed map[string]bool, _ diag.List) {
 	dir := filepath.Join(root, content.Dir)
-	entries, err := content.Walk(dir)
-	if err != nil {
-		return nil, nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
+	entries, known := c.listing(dir)
+	if !known {
+		var err error
+		if entries, err = content.Walk(dir); err != nil {
+			return nil, nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
+		}
+	}
+	if c.keep {
+		c.entries = entries
 	}
 	pages := make([]*content.Page, len(entries))
 	errs := make([]diag.List, len(entries))
@@ -95,15 +106,19 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 			return
 		}
 		source := content.Dir + "/" + e.Rel
+		c.mu.Lock()
+		prev := c.parsed[e.Rel]
+		c.touched["p:"+e.Rel] = true
+		c.mu.Unlock()
+		if prev != nil && known && !c.changed[e.Rel] {
+			pages[i], errs[i] = prev.page, prev.errs // unchanged: not even read
+			return
+		}
 		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Rel)))
 		if err != nil {
 			errs[i] = diag.List{diag.Errorf(diag.Pos{File: source}, "%v", err)}
 			return
 		}
-		c.mu.Lock()
-		prev := c.parsed[e.Rel]
-		c.touched["p:"+e.Rel] = true
-		c.mu.Unlock()
 		if prev != nil && bytes.Equal(prev.src, src) {
 			pages[i], errs[i] = prev.page, prev.errs
 			return
@@ -132,6 +147,29 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 	}
 	t.Assets = content.Place(entries, t.Pages)
 	return t, failed, all
+}
+
+// listing returns the previous build's listing of content/ when the
+// changes the caller reported cannot have altered it: every changed path
+// is a file that was listed and still exists. Otherwise content/ must be
+// walked again.
+func (c *cache) listing(dir string) ([]content.Entry, bool) {
+	if !c.keep || c.entries == nil || c.changed == nil {
+		return nil, false
+	}
+	listed := make(map[string]bool, len(c.entries))
+	for _, e := range c.entries {
+		listed[e.Rel] = true
+	}
+	for rel := range c.changed {
+		if !listed[rel] {
+			return nil, false
+		}
+		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil || !fi.Mode().IsRegular() {
+			return nil, false
+		}
+	}
+	return c.entries, true
 }
 
 // convert returns the converted document for rel, calling f when its key

@@ -5,10 +5,13 @@ package site
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/config"
+	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
 )
@@ -75,6 +78,41 @@ func Build(opt Options) *Result { return New(opt, false).Build() }
 func (b *Builder) Build() *Result {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.cache.changed = nil
+	return b.build()
+}
+
+// Rebuild builds again after the files at paths changed (as a watcher
+// reports them). Content files not among them are not even read again;
+// a change outside content/ (theme, static, config) needs no reading of
+// content/ either. An unknown path, a new or deleted file, falls back to
+// listing content/ afresh.
+func (b *Builder) Rebuild(paths []string) *Result {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	root, err := filepath.Abs(filepath.Join(b.opt.Root, content.Dir))
+	changed := map[string]bool{}
+	for _, p := range paths {
+		if err != nil {
+			changed = nil
+			break
+		}
+		abs, err2 := filepath.Abs(p)
+		rel, err3 := filepath.Rel(root, abs)
+		if err2 != nil || err3 != nil {
+			changed = nil
+			break
+		}
+		if rel == "." || strings.HasPrefix(rel, "..") {
+			continue // outside content/
+		}
+		changed[filepath.ToSlash(rel)] = true
+	}
+	b.cache.changed = changed
+	return b.build()
+}
+
+func (b *Builder) build() *Result {
 	r := &Result{}
 	bd := &build{opt: b.opt, res: r, cache: b.cache}
 	steps := []struct {

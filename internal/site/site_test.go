@@ -267,10 +267,24 @@ func TestIncremental(t *testing.T) {
 	if again := b.Build(); again.Rendered != 0 {
 		t.Errorf("rebuild without changes rendered %d pages, want 0", again.Rendered)
 	}
-	// A body edit re-renders only that page.
+	// A body edit re-renders only that page, whether the builder is
+	// told which file changed or finds out.
 	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, edited.\n"))
 	if r := b.Build(); r.Rendered != 1 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, edited.")) {
 		t.Errorf("body edit rendered %d pages, want 1", r.Rendered)
+	}
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, told.\n"))
+	if r := b.Rebuild([]string{root + "/content/about.md"}); r.Rendered != 1 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, told.")) {
+		t.Errorf("told body edit rendered %d pages, want 1", r.Rendered)
+	}
+	// A new file the builder is told about is found.
+	writeFile(t, root+"/content/new.md", []byte("+++\ntitle = \"New\"\n+++\nNew.\n"))
+	if r := b.Rebuild([]string{root + "/content/new.md"}); r.Files == nil || r.Files.Get("new/index.html") == nil {
+		t.Error("new page not built")
+	}
+	os.Remove(root + "/content/new.md")
+	if r := b.Rebuild([]string{root + "/content/new.md"}); r.Files.Get("new/index.html") != nil {
+		t.Error("removed page still built")
 	}
 	// A title edit re-renders the page and its section list.
 	writeFile(t, root+"/content/legal/terms.md", []byte("+++\ntitle = \"Terms of Service\"\n+++\nSome terms.\n"))
