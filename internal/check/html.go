@@ -34,6 +34,11 @@ var requestAttrs = map[string][]struct {
 	"image":   {{"href", true}, {"xlink:href", true}},
 	"use":     {{"href", true}, {"xlink:href", true}},
 	"feimage": {{"href", true}, {"xlink:href", true}},
+	// The legacy background attribute still loads an image.
+	"body":  {{"background", true}},
+	"table": {{"background", true}},
+	"td":    {{"background", true}},
+	"th":    {{"background", true}},
 }
 
 // fetchingRels are the link relations that make a request.
@@ -224,6 +229,12 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 	case "a", "area":
 		if href, ok := get("href"); ok {
 			a.link(fa, href, tagOff, elem{tag, "href"})
+		}
+		// ping sends a request to each URL when the link is followed.
+		if ping, ok := get("ping"); ok {
+			for _, u := range strings.Fields(ping) {
+				a.request(fa, u, tagOff, elem{tag, "ping"}, false)
+			}
 		}
 	case "base":
 		if href, ok := get("href"); ok {

@@ -90,9 +90,20 @@ func (a *auditor) script(src []byte, base int, fa *facts) {
 	// Identifiers bound to string literals, so minified code such as
 	// var k="certiron.x";localStorage.setItem(k,1) is followed.
 	consts := map[string]string{}
+	// Identifiers bound to a storage area: var s=localStorage;s.setItem(…).
+	areas := map[string]string{}
 	for i := 0; i+2 < len(toks); i++ {
-		if js.IsIdentifier(toks[i].tt) && toks[i+1].tt == js.EqToken && toks[i+2].tt == js.StringToken && (i+3 >= len(toks) || toks[i+3].tt != js.AddToken) {
-			consts[toks[i].text] = toks[i+2].text
+		if !js.IsIdentifier(toks[i].tt) || toks[i+1].tt != js.EqToken {
+			continue
+		}
+		v := toks[i+2]
+		switch {
+		case v.tt == js.StringToken && (i+3 >= len(toks) || toks[i+3].tt != js.AddToken):
+			consts[toks[i].text] = v.text
+		case (v.is("localStorage") || v.is("sessionStorage")) && (i+3 >= len(toks) || toks[i+3].tt != js.DotToken):
+			areas[toks[i].text] = v.text
+		case v.is("window") && i+4 < len(toks) && toks[i+3].tt == js.DotToken && (toks[i+4].is("localStorage") || toks[i+4].is("sessionStorage")) && (i+5 >= len(toks) || toks[i+5].tt != js.DotToken):
+			areas[toks[i].text] = toks[i+4].text
 		}
 	}
 	seenTracker := map[string]bool{}
@@ -128,24 +139,32 @@ func (a *auditor) script(src []byte, base int, fa *facts) {
 			seenTracker[tr.name] = true
 			add(RuleTracker, i, fmt.Sprintf("script calls %s, %s; the Cookie Policy says %q", tr.name, tr.kind, tr.promise))
 		case (t.is("localStorage") || t.is("sessionStorage")) && (!member || at(i-2).is("window") || at(i-2).is("self") || at(i-2).is("globalThis")):
-			if u, ok := storageAccess(toks, i, consts); ok {
+			if u, ok := storageAccess(toks, i, t.text, consts); ok {
 				u.off += base
 				fa.storage = append(fa.storage, u)
 			}
+		case !member && areas[t.text] != "" && (next.tt == js.DotToken || next.tt == js.OpenBracketToken) && !(prev.is("var") || prev.is("let") || prev.is("const")):
+			if u, ok := storageAccess(toks, i, areas[t.text], consts); ok {
+				u.off += base
+				fa.storage = append(fa.storage, u)
+			}
+		case (t.is("cookieStore") && !member) || (t.is("cookieStore") && at(i-2).is("window")):
+			add(RuleScript, i, "script uses the Cookie Store API (cookieStore); the site promises it never sets a cookie")
+		case t.is("indexedDB") && (!member || at(i-2).is("window")) && next.tt == js.DotToken:
+			add(RuleStorage, i, "script opens IndexedDB, storage the Cookie Policy does not list (\"CERTIRON uses only the following\"); use no storage beyond the keys the policy names")
 		}
 	}
 }
 
 // storageAccess reads what a script does with localStorage at toks[i].
-func storageAccess(toks []jsTok, i int, consts map[string]string) (storageUse, bool) {
+func storageAccess(toks []jsTok, i int, area string, consts map[string]string) (storageUse, bool) {
 	at := func(j int) jsTok {
 		if j < len(toks) {
 			return toks[j]
 		}
 		return jsTok{}
 	}
-	area := toks[i].text
-	u := storageUse{area: area, off: toks[i].off, needle: area}
+	u := storageUse{area: area, off: toks[i].off, needle: toks[i].text}
 	key := func(t jsTok) {
 		switch {
 		case t.tt == js.StringToken:
@@ -176,7 +195,7 @@ func storageAccess(toks []jsTok, i int, consts map[string]string) (storageUse, b
 		case "clear", "key", "length", "":
 			return u, false
 		default:
-			u.key, u.needle = m.text, area+"."+m.text
+			u.key, u.needle = m.text, toks[i].text+"."+m.text
 		}
 	case js.OpenBracketToken:
 		arg := at(i + 2)
