@@ -184,6 +184,21 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		policyText = textOf(p.Data)
 	}
 	rep := &Report{}
+	// Root-relative references (the header's and footer's links, on every
+	// page) resolve the same from anywhere: check each once.
+	memo := map[string]finding{}
+	checkRef := func(from string, r ref) (finding, bool) {
+		if !strings.HasPrefix(r.url, "/") || strings.HasPrefix(r.url, "//") {
+			return a.checkRef(from, r, ids)
+		}
+		if fd, ok := memo[r.url]; ok {
+			fd.off, fd.needle = r.off, r.needle
+			return fd, fd.rule == ""
+		}
+		fd, ok := a.checkRef(from, r, ids)
+		memo[r.url] = fd
+		return fd, ok
+	}
 	for i, f := range files {
 		fa := results[i]
 		if fa == nil {
@@ -193,7 +208,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		// the facts may be reused by the next run).
 		findings := append([]finding(nil), fa.findings...)
 		for _, r := range fa.refs {
-			if fd, ok := a.checkRef(f.Path, r, ids); !ok {
+			if fd, ok := checkRef(f.Path, r); !ok {
 				findings = append(findings, fd)
 			}
 		}
@@ -339,11 +354,14 @@ func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (
 	}
 	target := from
 	if raw != "" {
-		u, err := url.Parse(strings.ReplaceAll(raw, `\`, "/"))
-		if err != nil {
-			return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false
+		p := raw
+		if !simplePath(raw) || strings.Contains(raw, `\`) {
+			u, err := url.Parse(strings.ReplaceAll(raw, `\`, "/"))
+			if err != nil {
+				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false
+			}
+			p = u.Path
 		}
-		p := u.Path
 		if !strings.HasPrefix(p, "/") {
 			base := "/" + path.Dir(from) + "/"
 			if from == "404.html" || path.Dir(from) == "." {
@@ -351,9 +369,12 @@ func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (
 			}
 			p = base + p
 		}
-		clean := path.Clean(p)
-		if strings.HasSuffix(p, "/") && clean != "/" {
-			clean += "/"
+		clean := p
+		if strings.Contains(p, "/.") || strings.Contains(p, "//") {
+			clean = path.Clean(p)
+			if strings.HasSuffix(p, "/") && clean != "/" {
+				clean += "/"
+			}
 		}
 		name := strings.TrimPrefix(clean, "/")
 		switch {

@@ -52,6 +52,7 @@ type build struct {
 	staticSrc       map[string]string
 	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
+	seenHash        map[string]bool
 
 	cfgSrc     []byte
 	site       *Site
@@ -278,7 +279,7 @@ func (b *build) pagesStep() bool {
 // convert turns one page's Markdown into HTML (or takes it from the cache).
 func (b *build) convert(v *Page) diag.List {
 	p := v.page
-	doc, errs := b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
+	e := b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
 		return b.conv.Convert(p.Body, markdown.ConvertOptions{
 			File:        p.Source,
 			LineOffset:  p.BodyLine - 1,
@@ -287,12 +288,10 @@ func (b *build) convert(v *Page) diag.List {
 			Resolve:     b.resolver(p),
 		})
 	})
-	if doc != nil {
-		v.doc = doc
-		v.Content = template.HTML(doc.HTML)
-		v.TOC = template.HTML(doc.TOC)
+	if e.doc != nil {
+		v.doc, v.Content, v.TOC = e.doc, e.html, e.toc
 	}
-	return errs
+	return e.errs
 }
 
 func boolByte(v bool) byte {
@@ -472,9 +471,10 @@ func xmlEscape(s string) string {
 	return b.String()
 }
 
+var xmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+
 func xmlEscapeTo(b *bytes.Buffer, s string) error {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-	_, err := r.WriteString(b, s)
+	_, err := xmlReplacer.WriteString(b, s)
 	return err
 }
 

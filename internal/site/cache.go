@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"html/template"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,14 +20,16 @@ import (
 // edit to one page re-renders that page and the pages that list it.
 type cache struct {
 	// keep is false for a one-off build, which stores nothing.
-	keep    bool
-	mu      sync.Mutex
-	conv    *markdown.Converter
-	markup  config.Markup
-	parsed  map[string]*parsedEntry
-	docs    map[string]*docEntry
-	outs    map[string]*outEntry
-	touched map[string]bool
+	keep   bool
+	mu     sync.Mutex
+	conv   *markdown.Converter
+	markup config.Markup
+	parsed map[string]*parsedEntry
+	docs   map[string]*docEntry
+	outs   map[string]*outEntry
+	// touched records what the current build used, by kind, so sweep can
+	// forget the rest.
+	touchedP, touchedD, touchedO map[string]bool
 	// auditor keeps the audit's per-file work between builds.
 	auditor *check.Auditor
 	// entries is content/'s listing from the last build, and changed
@@ -46,6 +49,8 @@ type docEntry struct {
 	key  [32]byte
 	doc  *markdown.Doc
 	errs diag.List
+	// html and toc are doc's HTML as template values, converted once.
+	html, toc template.HTML
 }
 
 type outEntry struct {
@@ -66,7 +71,6 @@ func newCache(keep bool) *cache {
 		parsed:  map[string]*parsedEntry{},
 		docs:    map[string]*docEntry{},
 		outs:    map[string]*outEntry{},
-		touched: map[string]bool{},
 		auditor: new(check.Auditor),
 	}
 }
@@ -108,7 +112,7 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 		source := content.Dir + "/" + e.Rel
 		c.mu.Lock()
 		prev := c.parsed[e.Rel]
-		c.touched["p:"+e.Rel] = true
+		c.touch(&c.touchedP, e.Rel)
 		c.mu.Unlock()
 		if prev != nil && known && !c.changed[e.Rel] {
 			pages[i], errs[i] = prev.page, prev.errs // unchanged: not even read
@@ -174,22 +178,26 @@ func (c *cache) listing(dir string) ([]content.Entry, bool) {
 
 // convert returns the converted document for rel, calling f when its key
 // changed.
-func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) (*markdown.Doc, diag.List) {
+func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) *docEntry {
 	c.mu.Lock()
 	e := c.docs[rel]
-	c.touched["d:"+rel] = true
+	c.touch(&c.touchedD, rel)
 	c.mu.Unlock()
 	if e != nil && e.key == key {
-		return e.doc, e.errs
+		return e
 	}
 	doc, errs := f()
+	e = &docEntry{key: key, doc: doc, errs: errs}
+	if doc != nil {
+		e.html, e.toc = template.HTML(doc.HTML), template.HTML(doc.TOC)
+	}
 	if !c.keep {
-		return doc, errs
+		return e
 	}
 	c.mu.Lock()
-	c.docs[rel] = &docEntry{key: key, doc: doc, errs: errs}
+	c.docs[rel] = e
 	c.mu.Unlock()
-	return doc, errs
+	return e
 }
 
 // render returns the rendered page at out, calling f when its key
@@ -197,7 +205,7 @@ func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.
 func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error)) (r rendered, err *diag.Error, fresh bool) {
 	c.mu.Lock()
 	e := c.outs[out]
-	c.touched["o:"+out] = true
+	c.touch(&c.touchedO, out)
 	c.mu.Unlock()
 	if e != nil && e.key == key {
 		return e.rendered, nil, false
@@ -211,24 +219,32 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 	return r, err, true
 }
 
+// touch records a use; c.mu is held.
+func (c *cache) touch(m *map[string]bool, key string) {
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[key] = true
+}
+
 // sweep forgets entries the last build did not use (deleted pages).
 func (c *cache) sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k := range c.parsed {
-		if !c.touched["p:"+k] {
+		if !c.touchedP[k] {
 			delete(c.parsed, k)
 		}
 	}
 	for k := range c.docs {
-		if !c.touched["d:"+k] {
+		if !c.touchedD[k] {
 			delete(c.docs, k)
 		}
 	}
 	for k := range c.outs {
-		if !c.touched["o:"+k] {
+		if !c.touchedO[k] {
 			delete(c.outs, k)
 		}
 	}
-	c.touched = map[string]bool{}
+	c.touchedP, c.touchedD, c.touchedO = nil, nil, nil
 }

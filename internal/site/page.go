@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -397,8 +398,21 @@ func (b *build) render() bool {
 
 // hashes adds a page's inline hashes to the site's, for _headers.
 func (b *build) hashes(r rendered) {
-	b.scripts = append(b.scripts, r.scripts...)
-	b.styles = append(b.styles, r.styles...)
+	if b.seenHash == nil {
+		b.seenHash = map[string]bool{}
+	}
+	for _, h := range r.scripts {
+		if !b.seenHash[h] {
+			b.seenHash[h] = true
+			b.scripts = append(b.scripts, h)
+		}
+	}
+	for _, h := range r.styles {
+		if !b.seenHash["s"+h] {
+			b.seenHash["s"+h] = true
+			b.styles = append(b.styles, h)
+		}
+	}
 }
 
 // execute renders one page to its final bytes.
@@ -457,7 +471,20 @@ func pageKey(v *Page) []byte {
 		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
 	}
 	for _, c := range v.Pages {
-		fmt.Fprintf(&buf, "\x00child %s|%s|%s|%s|%s|%d|%v", c.Title, c.URL, c.Description, c.Date, c.Lastmod, c.Weight, c.Params)
+		// What a list shows of a page: its metadata, not its body.
+		buf.WriteString("\x00child ")
+		for _, s := range []string{c.Title, c.URL, c.Description} {
+			buf.WriteString(s)
+			buf.WriteByte(0)
+		}
+		buf.WriteString(strconv.FormatInt(c.Date.UnixNano(), 36))
+		buf.WriteByte(0)
+		buf.WriteString(strconv.FormatInt(c.Lastmod.UnixNano(), 36))
+		buf.WriteByte(0)
+		buf.WriteString(strconv.Itoa(c.Weight))
+		if len(c.Params) > 0 {
+			fmt.Fprintf(&buf, "%v", c.Params)
+		}
 	}
 	return buf.Bytes()
 }
