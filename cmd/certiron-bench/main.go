@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -159,7 +158,7 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 	if err := corpus.Write(site, corpus.Options{Pages: n, Seed: 1}); err != nil {
 		return res, err
 	}
-	if err := copyDir(filepath.Join(repo, "themes"), filepath.Join(site, "themes")); err != nil {
+	if err := corpus.CopyDir(filepath.Join(repo, "themes"), filepath.Join(site, "themes")); err != nil {
 		return res, err
 	}
 	hsite := ""
@@ -471,7 +470,7 @@ func hugoServeLoop(hugo, site string, n, edits int) (Latency, error) {
 // layout equivalent to ours: a base template with header, navigation,
 // main and footer; single, list and home pages; no taxonomies or RSS.
 func hugoSite(from, to string) error {
-	if err := copyDir(filepath.Join(from, "content"), filepath.Join(to, "content")); err != nil {
+	if err := corpus.CopyDir(filepath.Join(from, "content"), filepath.Join(to, "content")); err != nil {
 		return err
 	}
 	files := map[string]string{
@@ -504,23 +503,6 @@ minifyOutput = true
 		}
 	}
 	return nil
-}
-
-func copyDir(from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
 }
 
 func machine() string {

@@ -7,13 +7,10 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
@@ -271,54 +268,6 @@ func Skip(name string) bool {
 		return true
 	}
 	return false
-}
-
-// LoadDir loads every page under root/content, in parallel, and places
-// bundle resources and assets. Drafts are left out unless opt.Drafts.
-func LoadDir(root string, opt Options) (*Tree, diag.List) {
-	contentDir := filepath.Join(root, Dir)
-	entries, err := Walk(contentDir)
-	if err != nil {
-		return nil, diag.List{diag.Errorf(diag.Pos{File: Dir}, "%v", err)}
-	}
-	pages := make([]*Page, len(entries))
-	errLists := make([]diag.List, len(entries))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				e := entries[i]
-				if !e.Page {
-					continue
-				}
-				source := Dir + "/" + e.Rel
-				src, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(e.Rel)))
-				if err != nil {
-					errLists[i] = diag.List{diag.Errorf(diag.Pos{File: source}, "%v", err)}
-					continue
-				}
-				pages[i], errLists[i] = Parse(source, e.Rel, src)
-			}
-		})
-	}
-	for i := range entries {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var errs diag.List
-	for _, l := range errLists {
-		errs = append(errs, l...)
-	}
-	t := &Tree{}
-	for _, p := range pages {
-		if p != nil && (!p.Draft || opt.Drafts) {
-			t.Pages = append(t.Pages, p)
-		}
-	}
-	t.Assets = Place(entries, t.Pages)
-	return t, errs
 }
 
 // Place decides where the non-page files go: a bundle's files beside its

@@ -5,6 +5,7 @@ package corpus
 
 import (
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -121,4 +122,26 @@ func page(r *rand.Rand, i, n int) string {
 		fmt.Fprintf(&b, "### %s\n\n%s Back to [the top](#top).\n\n", title(r), sentence(r, 15))
 	}
 	return b.String()
+}
+
+// CopyDir copies the tree at from to to (a theme into a corpus, a site
+// into a temp folder). A missing from copies nothing.
+func CopyDir(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == from && os.IsNotExist(err) {
+				return fs.SkipDir
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/certiron/certiron-site/internal/corpus"
 )
 
 // startServe builds the command, runs `serve` on a copy of the real site
@@ -54,24 +55,7 @@ func startServe(t *testing.T) (root, url string) {
 
 func copyAll(t *testing.T, from, to string) {
 	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if os.IsNotExist(err) {
-				return nil
-			}
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := corpus.CopyDir(from, to); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -286,11 +286,19 @@ func (st *state) locate(n ast.Node, dest, src []byte, cursor map[ast.Node]int) d
 	return st.pos(lines.At(0).Start)
 }
 
-// headingSource is a heading's Markdown with inline syntax removed, as
-// GitHub sees its text when it computes the heading's id.
-func headingSource(h *ast.Heading, src []byte) string {
+// headingSource is a heading's text as GitHub sees it when it computes
+// the heading's id: inline syntax gone, typographic dashes turned back
+// into the hyphens they were written as.
+func headingSource(h *ast.Heading, src []byte) string { return inlineText(h, src, true) }
+
+// plainText is a heading's text as a reader sees it.
+func plainText(h ast.Node, src []byte) string { return strings.TrimSpace(inlineText(h, src, false)) }
+
+// inlineText collects the text of n's inlines. forID keeps what GitHub's
+// ids are computed from instead of the typographer's output.
+func inlineText(n ast.Node, src []byte, forID bool) string {
 	var b strings.Builder
-	_ = ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -301,51 +309,24 @@ func headingSource(h *ast.Heading, src []byte) string {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			// Typographer output: GitHub ids drop punctuation anyway, but
-			// keep dashes, which it turns into hyphens.
 			v := html.UnescapeString(string(t.Value))
+			if !forID {
+				b.WriteString(v)
+				break
+			}
+			// Ids drop punctuation anyway, but keep dashes as hyphens.
 			switch v {
 			case "–":
 				b.WriteString("--")
 			case "—":
 				b.WriteString("---")
 			}
-		case *ast.CodeSpan:
-			for c := t.FirstChild(); c != nil; c = c.NextSibling() {
-				if tx, ok := c.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(src))
-				}
-			}
-			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
 	return b.String()
-}
-
-// plainText is a heading's text as a reader sees it.
-func plainText(h ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch t := n.(type) {
-		case *ast.Text:
-			b.Write(t.Segment.Value(src))
-			if t.SoftLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.WriteString(html.UnescapeString(string(t.Value)))
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
 }
 
 // Slug computes a heading id as GitHub does: lower case, letters, digits,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
 
+	"github.com/certiron/certiron-site/internal/corpus"
 	"github.com/certiron/certiron-site/internal/output"
 )
 
@@ -83,19 +83,7 @@ func writeFile(t testing.TB, p string, data []byte) {
 
 func copyTree(t testing.TB, from, to string) {
 	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		writeFile(t, filepath.Join(to, rel), data)
-		return nil
-	})
-	if err != nil {
+	if err := corpus.CopyDir(from, to); err != nil {
 		t.Fatal(err)
 	}
 }
