@@ -7,6 +7,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"path"
@@ -120,10 +121,20 @@ type Auditor struct {
 type cachedFile struct {
 	data  []byte
 	facts *facts
+	// refs are the answers to facts.refs from the last audit, and the
+	// files they depended on.
+	refs []refResult
+}
+
+type refResult struct {
+	fd  finding
+	ok  bool
+	dep string
 }
 
 // same reports whether a and b are the same bytes in memory: the builder
-// hands over the very same slice for a file it did not render again.
+// hands over the very same slice for a file it did not render again, so
+// most files are recognised without comparing their bytes.
 func same(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
@@ -145,12 +156,29 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	files := set.Files()
 	results := make([]*facts, len(files))
+	reused := make([]bool, len(files))
 	var todo []int
+	// changed holds every output file added, removed or rewritten since
+	// the last audit, under the names references resolve to.
+	changed := map[string]bool{}
+	mark := func(p string) {
+		changed[p] = true
+		if d, ok := strings.CutSuffix(p, "index.html"); ok {
+			changed[d] = true
+			changed[strings.TrimSuffix(d, "/")] = true
+		}
+	}
 	for i, f := range files {
-		if c, ok := au.files[f.Path]; ok && same(c.data, f.Data) {
-			results[i] = c.facts
+		if c, ok := au.files[f.Path]; ok && (same(c.data, f.Data) || bytes.Equal(c.data, f.Data)) {
+			results[i], reused[i] = c.facts, true
 		} else {
 			todo = append(todo, i)
+			mark(f.Path)
+		}
+	}
+	for p := range au.files {
+		if set.Get(p) == nil {
+			mark(p)
 		}
 	}
 	var wg sync.WaitGroup
@@ -167,9 +195,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	close(next)
 	wg.Wait()
+	previous := au.files
 	live := make(map[string]cachedFile, len(files))
 	for i, f := range files {
-		live[f.Path] = cachedFile{f.Data, results[i]}
+		live[f.Path] = cachedFile{data: f.Data, facts: results[i]}
 	}
 	au.files = live
 
@@ -186,18 +215,19 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	rep := &Report{}
 	// Root-relative references (the header's and footer's links, on every
 	// page) resolve the same from anywhere: check each once.
-	memo := map[string]finding{}
-	checkRef := func(from string, r ref) (finding, bool) {
+	memo := map[string]refResult{}
+	checkRef := func(from string, r ref) refResult {
 		if !strings.HasPrefix(r.url, "/") || strings.HasPrefix(r.url, "//") {
-			return a.checkRef(from, r, ids)
+			fd, ok, dep := a.checkRef(from, r, ids)
+			return refResult{fd, ok, dep}
 		}
-		if fd, ok := memo[r.url]; ok {
-			fd.off, fd.needle = r.off, r.needle
-			return fd, fd.rule == ""
+		if rr, ok := memo[r.url]; ok {
+			rr.fd.off, rr.fd.needle = r.off, r.needle
+			return rr
 		}
-		fd, ok := a.checkRef(from, r, ids)
-		memo[r.url] = fd
-		return fd, ok
+		fd, ok, dep := a.checkRef(from, r, ids)
+		memo[r.url] = refResult{fd, ok, dep}
+		return refResult{fd, ok, dep}
 	}
 	for i, f := range files {
 		fa := results[i]
@@ -207,9 +237,31 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		// The file's own findings, then the cross-file ones (kept apart:
 		// the facts may be reused by the next run).
 		findings := append([]finding(nil), fa.findings...)
-		for _, r := range fa.refs {
-			if fd, ok := checkRef(f.Path, r); !ok {
-				findings = append(findings, fd)
+		// An unchanged file's references keep their answers unless a
+		// file they depend on changed.
+		var refs []refResult
+		if prev, ok := previous[f.Path]; ok && reused[i] && len(prev.refs) == len(fa.refs) {
+			refs = prev.refs
+			for _, rr := range refs {
+				if changed[rr.dep] {
+					refs = nil
+					break
+				}
+			}
+		}
+		if refs == nil {
+			refs = make([]refResult, len(fa.refs))
+			for j, r := range fa.refs {
+				refs[j] = checkRef(f.Path, r)
+			}
+		}
+		if c, ok := live[f.Path]; ok {
+			c.refs = refs
+			live[f.Path] = c
+		}
+		for _, rr := range refs {
+			if !rr.ok {
+				findings = append(findings, rr.fd)
 			}
 		}
 		for _, s := range fa.storage {
@@ -342,8 +394,15 @@ func (a *auditor) link(fa *facts, raw string, off int, what fmt.Stringer) {
 	}
 }
 
-// checkRef resolves an internal reference against the built files.
-func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (finding, bool) {
+// checkRef resolves an internal reference against the built files. dep
+// names the output file the answer depends on ("legal/" stands for
+// "legal/index.html" too), so a later audit knows when to ask again.
+func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (fd finding, ok bool, dep string) {
+	fd, ok, dep = a.resolveRef(from, r, ids)
+	return fd, ok, dep
+}
+
+func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool) (finding, bool, string) {
 	raw := strings.TrimSpace(r.url)
 	frag := ""
 	if i := strings.IndexByte(raw, '#'); i >= 0 {
@@ -358,7 +417,7 @@ func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (
 		if !simplePath(raw) || strings.Contains(raw, `\`) {
 			u, err := url.Parse(strings.ReplaceAll(raw, `\`, "/"))
 			if err != nil {
-				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false
+				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false, ""
 			}
 			p = u.Path
 		}
@@ -377,6 +436,7 @@ func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (
 			}
 		}
 		name := strings.TrimPrefix(clean, "/")
+		dep := name
 		switch {
 		case name == "" || strings.HasSuffix(name, "/"):
 			name += "index.html"
@@ -384,23 +444,24 @@ func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (
 			name += "/index.html"
 		}
 		if a.set.Get(name) == nil {
-			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off, r.needle}, false
+			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off, r.needle}, false, dep
 		}
 		target = name
 	}
+	dep := strings.TrimSuffix(target, "index.html")
 	if frag == "" || frag == "top" {
-		return finding{}, true
+		return finding{}, true, dep
 	}
 	if dec, err := url.PathUnescape(frag); err == nil {
 		frag = dec
 	}
 	if !strings.HasSuffix(target, ".html") {
-		return finding{}, true
+		return finding{}, true, dep
 	}
 	if !ids[target][frag] {
-		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off, r.needle}, false
+		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off, r.needle}, false, dep
 	}
-	return finding{}, true
+	return finding{}, true, dep
 }
 
 // checkStorage holds a storage key up against the cookie policy.

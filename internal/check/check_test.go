@@ -216,4 +216,16 @@ func TestAuditorReuse(t *testing.T) {
 	if again := au.Run(next, opt).Errors.Error(); again != want {
 		t.Errorf("third run =\n%s\nwant\n%s", again, want)
 	}
+	// A link to a page that appears later is fixed without its own page
+	// changing; one to a page that goes away breaks.
+	next = next.Clone()
+	next.Add(&output.File{Path: "index.html", Data: page(`<a href="/b/">b</a><a href="/a/">a</a>`)})
+	au.Run(next, opt)
+	fixed := next.Clone()
+	fixed.Add(&output.File{Path: "b/index.html", Data: page(`B`)})
+	fixed.Delete("a/index.html")
+	got, want = au.Run(fixed, opt).Errors.Error(), Run(fixed, opt).Errors.Error()
+	if got != want || strings.Contains(got, "/b/") || !strings.Contains(got, "/a/ does not exist") {
+		t.Errorf("after adding /b/ and removing /a/: reusing audit =\n%s\nfresh audit =\n%s", got, want)
+	}
 }
