@@ -290,6 +290,7 @@ func (b *build) convert(v *Page) diag.List {
 	})
 	if e.doc != nil {
 		v.doc, v.Content, v.TOC = e.doc, e.html, e.toc
+		v.HasTitle = len(e.doc.Headings) > 0 && e.doc.Headings[0].Level == 1
 	}
 	return e.errs
 }

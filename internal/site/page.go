@@ -37,6 +37,9 @@ type Page struct {
 	Params    map[string]any
 	Content   template.HTML
 	TOC       template.HTML
+	// HasTitle is true when the Markdown starts its own level-1 heading,
+	// so a layout does not print the title a second time.
+	HasTitle bool
 	// Pages are the pages a section (or the home page) lists.
 	Pages []*Page
 	// Parent is the section page this page belongs to, if any.
