@@ -179,3 +179,26 @@ func TestCheckWritesNothing(t *testing.T) {
 		t.Errorf("check -format json = %d %s", code, stdout)
 	}
 }
+
+// TestBuildFlags builds with -baseURL and -drafts.
+func TestBuildFlags(t *testing.T) {
+	root := newSite(t)
+	os.WriteFile(filepath.Join(root, "content/legal/terms.md"), []byte("+++\ntitle = \"Terms\"\ndraft = true\n+++\nDraft terms.\n"), 0o644)
+	dest := filepath.Join(root, "preview")
+	if code, _, stderr := runCmd("build", "-source", root, "-dest", dest, "-baseURL", "https://preview.certiron.io/", "-drafts"); code != 0 {
+		t.Fatalf("build = %d: %s", code, stderr)
+	}
+	sitemap, _ := os.ReadFile(filepath.Join(dest, "sitemap.xml"))
+	if !strings.Contains(string(sitemap), "<loc>https://preview.certiron.io/legal/terms/</loc>") || strings.Contains(string(sitemap), "https://certiron.io/") {
+		t.Errorf("sitemap with -baseURL and -drafts:\n%s", sitemap)
+	}
+	if code, _, _ := runCmd("build", "-source", root, "-dest", dest); code != 0 {
+		t.Fatal("build without -drafts failed")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "legal/terms/index.html")); !os.IsNotExist(err) {
+		t.Error("draft published without -drafts")
+	}
+	if code, _, stderr := runCmd("build", "-source", root, "-baseURL", "not a url"); code != 1 || !strings.Contains(stderr, "-baseURL") {
+		t.Errorf("bad -baseURL = %d %q", code, stderr)
+	}
+}

@@ -94,9 +94,9 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: mount(srv, res), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
-	url := "http://" + ln.Addr().String() + "/"
+	url := "http://" + ln.Addr().String() + basePath(res)
 	fmt.Fprintf(stdout, "serving %s at %s (Ctrl-C to stop)\n", c.source, url)
 	if ready != nil {
 		ready(url)
@@ -130,6 +130,29 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 			fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
 		}
 	}
+}
+
+// basePath is the path the site is published under ("/" unless baseURL
+// has a path).
+func basePath(res *site.Result) string {
+	if res.Config == nil {
+		return "/"
+	}
+	return res.Config.BasePath()
+}
+
+// mount serves the site under its base path, as it will be published, so
+// its root-relative links work in the preview too.
+func mount(srv *server.Server, res *site.Result) http.Handler {
+	base := basePath(res)
+	if base == "/" {
+		return srv
+	}
+	mux := http.NewServeMux()
+	mux.Handle(server.EventsPath, srv)
+	mux.Handle(base, http.StripPrefix(strings.TrimSuffix(base, "/"), srv))
+	mux.Handle("/", http.RedirectHandler(base, http.StatusFound))
+	return mux
 }
 
 func printErrors(res *site.Result, stderr io.Writer) {

@@ -38,6 +38,10 @@ type Options struct {
 	AllowOrigins []Allow
 	// OutputPrefix is put before output paths in positions, e.g. "public/".
 	OutputPrefix string
+	// BasePath is the path the site is published under ("/" or, for
+	// baseURL https://example.com/docs/, "/docs/"): root-relative links
+	// must start with it.
+	BasePath string
 	// Locate maps a finding in output file outPath, whose offending text
 	// is needle, to the user's own file. Without it (or when it returns
 	// false) findings point into the output file.
@@ -420,6 +424,13 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false, ""
 			}
 			p = u.Path
+		}
+		if strings.HasPrefix(p, "/") && a.opt.BasePath != "" && a.opt.BasePath != "/" {
+			rest, ok := strings.CutPrefix(p, a.opt.BasePath)
+			if !ok && p+"/" != a.opt.BasePath {
+				return finding{RuleLink, fmt.Sprintf("%s is outside the site, which is published under %s", r.url, a.opt.BasePath), r.off, r.needle}, false, ""
+			}
+			p = "/" + rest
 		}
 		if !strings.HasPrefix(p, "/") {
 			base := "/" + path.Dir(from) + "/"

@@ -33,6 +33,7 @@ func (b *build) audit() bool {
 		PolicySource: content.Dir + "/" + PolicyPage,
 		AllowOrigins: allow,
 		OutputPrefix: "public/",
+		BasePath:     b.cfg.BasePath(),
 		Locate: func(outPath, needle string) (diag.Pos, bool) {
 			return b.locate(byOut[outPath], outPath, needle)
 		},
