@@ -32,11 +32,18 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	limitMemory()
-	res := site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL})
+	// Pages are written to a new folder as soon as they are rendered; it
+	// replaces dest only if the whole build, audits included, succeeds.
+	w, err := output.NewWriter(*dest)
+	if err != nil {
+		return fmt.Errorf("preparing %s: %w", *dest, err)
+	}
+	res := site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add})
 	if err := report(res, stderr); err != nil {
+		w.Abort()
 		return err
 	}
-	st, err := output.Write(res.Files, *dest)
+	st, err := w.Commit(res.Files)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous output is untouched)", *dest, err)
 	}

@@ -108,78 +108,155 @@ type WriteStats struct {
 // generators' output, public/ can always be built again, and a flush of
 // every file would cost more than the build.
 func Write(s *Set, dest string) (WriteStats, error) {
-	var st WriteStats
+	w, err := NewWriter(dest)
+	if err != nil {
+		return WriteStats{}, err
+	}
+	return w.Commit(s)
+}
+
+// Writer writes files into a new folder beside dest while a build is
+// still running, and swaps the folder in at Commit. Add may be called from
+// many goroutines.
+type Writer struct {
+	dest, tmp string
+	next      chan *File
+	sending   sync.RWMutex // held to send on next; finish takes it to close next
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	added     map[string][]byte // path → the bytes written
+	dirs      map[string]bool   // folders made
+	st        WriteStats
+	err       error
+	closed    bool
+}
+
+// NewWriter starts writing a new output for dest.
+func NewWriter(dest string) (*Writer, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return st, err
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".tmp-")
 	if err != nil {
-		return st, err
+		return nil, err
 	}
-	defer os.RemoveAll(tmp)
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return st, err
+		os.RemoveAll(tmp)
+		return nil, err
 	}
-
-	files := s.Files()
-	for _, f := range files {
-		if !ValidPath(f.Path) {
-			return st, fmt.Errorf("output path %q escapes the output folder", f.Path)
-		}
-	}
-	// Folders first, in one pass, so workers never race on MkdirAll.
-	dirs := map[string]bool{}
-	for _, f := range files {
-		for d := path.Dir(f.Path); d != "." && !dirs[d]; d = path.Dir(d) {
-			dirs[d] = true
-		}
-	}
-	dirList := make([]string, 0, len(dirs))
-	for d := range dirs {
-		dirList = append(dirList, d)
-	}
-	sort.Strings(dirList)
-	for _, d := range dirList {
-		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
-			return st, err
-		}
-	}
-
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		next     = make(chan *File)
-	)
-	workers := runtime.GOMAXPROCS(0) * 2
-	for range workers {
-		wg.Go(func() {
-			for f := range next {
-				kept, err := writeOne(f, dest, tmp)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
+	w := &Writer{dest: dest, tmp: tmp, next: make(chan *File, 256), added: map[string][]byte{}, dirs: map[string]bool{}}
+	for range runtime.GOMAXPROCS(0) * 2 {
+		w.wg.Go(func() {
+			for f := range w.next {
+				err := w.mkdirs(path.Dir(f.Path))
+				kept := false
+				if err == nil {
+					kept, err = writeOne(f, w.dest, w.tmp)
 				}
-				if kept {
-					st.Unchanged++
-				} else if err == nil {
-					st.Written++
+				w.mu.Lock()
+				switch {
+				case err != nil && w.err == nil:
+					w.err = err
+				case kept:
+					w.st.Unchanged++
+				case err == nil:
+					w.st.Written++
 				}
-				mu.Unlock()
+				w.mu.Unlock()
 			}
 		})
 	}
-	for _, f := range files {
-		next <- f
+	return w, nil
+}
+
+// mkdirs makes the folder d (slash path) and its parents under tmp once.
+func (w *Writer) mkdirs(d string) error {
+	if d == "." {
+		return nil
 	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return st, firstErr
+	w.mu.Lock()
+	done := w.dirs[d]
+	w.mu.Unlock()
+	if done {
+		return nil
 	}
-	return st, swap(tmp, dest)
+	if err := os.MkdirAll(filepath.Join(w.tmp, filepath.FromSlash(d)), 0o755); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.dirs[d] = true
+	w.mu.Unlock()
+	return nil
+}
+
+// Add writes f now, ahead of Commit. A path outside the output is an
+// error reported by Commit.
+func (w *Writer) Add(f *File) {
+	if !ValidPath(f.Path) {
+		w.mu.Lock()
+		if w.err == nil {
+			w.err = fmt.Errorf("output path %q escapes the output folder", f.Path)
+		}
+		w.mu.Unlock()
+		return
+	}
+	w.sending.RLock()
+	defer w.sending.RUnlock()
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.added[f.Path] = f.Data
+	w.mu.Unlock()
+	w.next <- f
+}
+
+// Commit writes every file of s not yet added with the same bytes,
+// removes any added file s does not have, and swaps the folder in.
+func (w *Writer) Commit(s *Set) (WriteStats, error) {
+	for _, f := range s.Files() {
+		w.mu.Lock()
+		data, ok := w.added[f.Path]
+		w.mu.Unlock()
+		if !ok || !bytes.Equal(data, f.Data) {
+			w.Add(f)
+		}
+	}
+	w.finish()
+	defer os.RemoveAll(w.tmp)
+	if w.err != nil {
+		return w.st, w.err
+	}
+	for p := range w.added {
+		if s.Get(p) == nil {
+			if err := os.Remove(filepath.Join(w.tmp, filepath.FromSlash(p))); err != nil {
+				return w.st, err
+			}
+		}
+	}
+	return w.st, swap(w.tmp, w.dest)
+}
+
+// Abort stops writing and removes the new folder; dest is untouched.
+func (w *Writer) Abort() {
+	w.finish()
+	os.RemoveAll(w.tmp)
+}
+
+func (w *Writer) finish() {
+	w.sending.Lock()
+	w.mu.Lock()
+	already := w.closed
+	w.closed = true
+	w.mu.Unlock()
+	if !already {
+		close(w.next)
+	}
+	w.sending.Unlock()
+	w.wg.Wait()
 }
 
 // writeOne writes f under tmp, reusing the file at the same path in dest

@@ -84,3 +84,43 @@ func TestWriteRejectsEscape(t *testing.T) {
 		t.Errorf("failed Write changed the output: %q", b)
 	}
 }
+
+// TestWriterStreams writes files while "building", then commits a set
+// that dropped one of them and changed another; an aborted writer leaves
+// dest as it was.
+func TestWriterStreams(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "public")
+	if _, err := Write(set(map[string]string{"index.html": "v1"}), dest); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Add(&File{Path: "a/index.html", Data: []byte("a")})
+	w.Add(&File{Path: "dropped/index.html", Data: []byte("gone")})
+	w.Add(&File{Path: "index.html", Data: []byte("early")})
+	st, err := w.Commit(set(map[string]string{"a/index.html": "a", "index.html": "v2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "v2" {
+		t.Errorf("index.html = %q, want the committed bytes", b)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "dropped/index.html")); !os.IsNotExist(err) {
+		t.Error("a file added but not committed was published")
+	}
+	if st.Written < 2 {
+		t.Errorf("stats = %+v", st)
+	}
+	w, _ = NewWriter(dest)
+	w.Add(&File{Path: "index.html", Data: []byte("broken build")})
+	w.Abort()
+	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "v2" {
+		t.Errorf("aborted writer changed the output: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary folders left: %v", entries)
+	}
+}

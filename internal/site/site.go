@@ -25,6 +25,10 @@ type Options struct {
 	Drafts bool
 	// BaseURL, when set, overrides config.toml's baseURL.
 	BaseURL string
+	// Emit, when set, receives each page as soon as it is rendered, so it
+	// can be written while the rest of the site builds. The Result's Files
+	// remain the whole, final site.
+	Emit func(*output.File)
 }
 
 // Step is one timed step of a build.
