@@ -30,6 +30,9 @@ type Options struct {
 	// TOCStart and TOCEnd are the heading levels the table of contents
 	// lists (default 2 and 3).
 	TOCStart, TOCEnd int
+	// ReservedIDs are ids the page's layout already uses ("main"): a
+	// heading that would get one is numbered instead, so no id repeats.
+	ReservedIDs []string
 }
 
 // Converter turns Markdown into HTML. Build one per site and share it: it
@@ -123,6 +126,7 @@ var stateKey = parser.NewContextKey()
 
 type state struct {
 	opt      *ConvertOptions
+	reserved []string
 	lines    []int // offsets of line starts in the body
 	links    []Link
 	headings []Heading
@@ -135,7 +139,7 @@ func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	if opt.Typographer {
 		md = c.typo
 	}
-	st := &state{opt: &opt, lines: lineStarts(src)}
+	st := &state{opt: &opt, reserved: c.opt.ReservedIDs, lines: lineStarts(src)}
 	ctx := parser.NewContext(parser.WithIDs(&ids{}))
 	ctx.Set(stateKey, st)
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
@@ -186,6 +190,9 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	}
 	src := reader.Source()
 	used := map[string]bool{}
+	for _, id := range st.reserved {
+		used[id] = true
+	}
 	var headings []*ast.Heading
 	// Explicit {#id}s are claimed first; generated ids go around them.
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

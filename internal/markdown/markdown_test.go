@@ -162,3 +162,15 @@ func FuzzConvert(f *testing.F) {
 		}
 	})
 }
+
+func TestReservedIDs(t *testing.T) {
+	c := New(Options{ReservedIDs: []string{"main", "toc-title"}})
+	doc, _ := c.Convert([]byte("## Main\n\n## Main\n\n## TOC title\n\n## Other {#main}\n"), ConvertOptions{})
+	var ids []string
+	for _, h := range doc.Headings {
+		ids = append(ids, h.ID)
+	}
+	if got, want := strings.Join(ids, " "), "main-1 main-2 toc-title-1 main"; got != want {
+		t.Errorf("heading ids = %s, want %s (an explicit {#id} is the writer's choice)", got, want)
+	}
+}

@@ -75,13 +75,17 @@ func newCache(keep bool) *cache {
 	}
 }
 
+// reservedIDs are the ids the certiron theme's layouts use; headings
+// never take them.
+var reservedIDs = []string{"main", "cookie-notice", "toc-title", "certiron-build-error"}
+
 // converter returns the Markdown converter for the markup settings,
 // building it only when they change.
 func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conv == nil || c.markup != m {
-		c.conv = markdown.New(markdown.Options{Unsafe: m.Unsafe, TOCStart: m.TOCStart, TOCEnd: m.TOCEnd})
+		c.conv = markdown.New(markdown.Options{Unsafe: m.Unsafe, TOCStart: m.TOCStart, TOCEnd: m.TOCEnd, ReservedIDs: reservedIDs})
 		c.markup = m
 		c.docs = map[string]*docEntry{}
 	}
