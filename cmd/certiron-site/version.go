@@ -44,7 +44,8 @@ func version() string {
 		}
 	}
 	if rev == "" {
-		rev = "unknown revision"
+		// go run, or GOFLAGS=-buildvcs=false: `make binary` stamps it.
+		rev = "revision not stamped; build with -buildvcs=true or make binary"
 	} else if len(rev) > 12 {
 		rev = rev[:12]
 	}
