@@ -49,7 +49,7 @@ func Write(dir string, opt Options) error {
 		files[fmt.Sprintf("content/s%02d/_index.md", s)] = fmt.Sprintf("+++\ntitle = \"Section %d\"\ndescription = \"Pages of section %d.\"\n+++\nEverything about section %d.\n", s, s, s)
 	}
 	for i := range n {
-		files["content/"+PagePath(i, n)] = page(r, i, n)
+		files["content/"+PagePath(i, n)] = pageText(r, i, n)
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -61,6 +61,17 @@ func Write(dir string, opt Options) error {
 		}
 	}
 	return nil
+}
+
+// Sample returns one page of a corpus (the same bytes Write gives page 3
+// of a 100-page corpus with seed 1), for benchmarks of a single page.
+func Sample() []byte {
+	r := rand.New(rand.NewPCG(1, 0x5eed))
+	var page string
+	for i := range 4 {
+		page = pageText(r, i, 100)
+	}
+	return []byte(page)
 }
 
 func sentence(r *rand.Rand, n int) string {
@@ -86,7 +97,7 @@ func link(r *rand.Rand, i, n int) string {
 	return fmt.Sprintf("[%s](%s)", words[r.IntN(len(words))], filepath.ToSlash(rel))
 }
 
-func page(r *rand.Rand, i, n int) string {
+func pageText(r *rand.Rand, i, n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+++\ntitle = %q\ndescription = %q\ndate = 2025-%02d-%02d\nweight = %d\n", title(r), sentence(r, 10), 1+r.IntN(12), 1+r.IntN(28), r.IntN(20))
 	if r.IntN(3) == 0 {
