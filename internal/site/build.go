@@ -53,6 +53,8 @@ type build struct {
 	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
 	seenHash        map[string]bool
+	siteOnce        sync.Once
+	siteNone        *Site // the site data for pages in no menu
 
 	cfgSrc     []byte
 	site       *Site
@@ -434,8 +436,20 @@ func (b *build) walkFiles(dir, sourcePrefix string, f func(rel, source string, d
 	}
 }
 
-// sitemap writes sitemap.xml and robots.txt.
+// sitemap writes sitemap.xml and robots.txt. The sitemap is made again
+// only when a page's URL or dates changed.
 func (b *build) sitemap() {
+	h := sha256.New()
+	for _, p := range b.pages {
+		fmt.Fprint(h, p.Permalink, "\x00", p.Lastmod.UnixNano(), "\x00", p.Date.UnixNano(), "\x00")
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	if data := b.cache.sitemapFor(key); data != nil {
+		b.add("sitemap.xml", "content", data)
+		b.robots()
+		return
+	}
 	var s bytes.Buffer
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, p := range sortedByURL(b.pages) {
@@ -453,7 +467,13 @@ func (b *build) sitemap() {
 		b.res.Errors.Add(diag.Pos{File: "sitemap.xml"}, "minifying sitemap: %v", err)
 		return
 	}
+	b.cache.keepSitemap(key, data)
 	b.add("sitemap.xml", "content", data)
+	b.robots()
+}
+
+// robots writes robots.txt pointing at the sitemap, unless static/ has one.
+func (b *build) robots() {
 	robots := "User-agent: *\nAllow: /\n\nSitemap: " + b.absURL("sitemap.xml") + "\n"
 	if _, ok := b.claimed["robots.txt"]; !ok {
 		b.add("robots.txt", "config.toml", []byte(robots))

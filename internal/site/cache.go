@@ -37,6 +37,23 @@ type cache struct {
 	// since: with both, a rebuild reads only those files.
 	entries []content.Entry
 	changed map[string]bool
+	// sitemap is the last sitemap.xml and the key of what it lists.
+	sitemapKey [32]byte
+	sitemap    []byte
+}
+
+// sitemapFor returns the kept sitemap when key matches.
+func (c *cache) sitemapFor(key [32]byte) []byte {
+	if c.keep && c.sitemap != nil && c.sitemapKey == key {
+		return c.sitemap
+	}
+	return nil
+}
+
+func (c *cache) keepSitemap(key [32]byte, data []byte) {
+	if c.keep {
+		c.sitemapKey, c.sitemap = key, data
+	}
 }
 
 type parsedEntry struct {

@@ -261,6 +261,23 @@ func (b *build) menu(items []config.MenuItem, key string) []MenuItem {
 
 // siteFor returns the site data with the menus marking page url current.
 func (b *build) siteFor(url string) *Site {
+	current := false
+	for _, it := range b.menuMain {
+		current = current || it.URL == url
+	}
+	for _, it := range b.menuFooter {
+		current = current || it.URL == url
+	}
+	if !current {
+		// Most pages are in no menu: they share one Site.
+		b.siteOnce.Do(func() { b.siteNone = b.markMenus("") })
+		return b.siteNone
+	}
+	return b.markMenus(url)
+}
+
+// markMenus copies the site data with the menu entries for url current.
+func (b *build) markMenus(url string) *Site {
 	s := *b.site
 	mark := func(items []MenuItem) []MenuItem {
 		out := make([]MenuItem, len(items))
