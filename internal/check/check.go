@@ -81,6 +81,13 @@ type finding struct {
 	needle    string
 }
 
+// allowedRef is a request to an origin config.toml allows.
+type allowedRef struct {
+	off    int
+	origin string
+	needle string
+}
+
 // ref is an internal reference to check once every file is known.
 type ref struct {
 	url    string
@@ -100,14 +107,10 @@ type storageUse struct {
 // facts are what one file's audit found.
 type facts struct {
 	findings []finding
-	allowed  []struct {
-		off    int
-		origin string
-		needle string
-	}
-	refs    []ref
-	ids     map[string]bool
-	storage []storageUse
+	allowed  []allowedRef
+	refs     []ref
+	ids      map[string]bool
+	storage  []storageUse
 }
 
 // Run audits every file of set.
@@ -371,15 +374,11 @@ func (a *auditor) request(fa *facts, raw string, off int, what fmt.Stringer, ima
 			return
 		}
 		if _, ok := a.allow[origin]; ok {
-			fa.allowed = append(fa.allowed, struct {
-				off    int
-				origin string
-				needle string
-			}{off, origin, raw})
+			fa.allowed = append(fa.allowed, allowedRef{off, origin, raw})
 			return
 		}
 		fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads %s from another origin (%s); the Cookie Policy promises no third-party requests: host the file under static/ or remove it (or allow the origin in config.toml [audit] allow_origins, with a reason)", what, short(raw), h), off, raw})
-	case Internal:
+	case Internal, Fragment:
 		fa.refs = append(fa.refs, ref{raw, off, raw})
 	}
 }
