@@ -1,74 +1,114 @@
+// Live reload for `certiron-site serve`, injected into the pages it serves
+// (never into a build). It listens to the dev server's events: see the
+// server package's documentation.
 (() => {
-  const gen = "{{GEN}}";
-  const key = "__certironScroll";
-  const saved = history.state && history.state[key];
-  if (saved) {
-    addEventListener("load", () => {
-      scrollTo(saved[0], saved[1]);
-      const s = Object.assign({}, history.state);
-      delete s[key];
-      history.replaceState(s, "");
-    });
+  "use strict";
+  const me = document.currentScript;
+  let gen = me ? me.dataset.certironGen : "";
+  const key = "certironScroll";
+
+  // A live reload keeps the scroll position in the history entry: not in
+  // storage or cookies, which the site's audit forbids.
+  const state = () => (history.state && typeof history.state === "object" ? history.state : {});
+  const saved = state()[key];
+  if (Array.isArray(saved)) {
+    const rest = Object.assign({}, state());
+    delete rest[key];
+    history.replaceState(rest, "");
+    const restore = () => scrollTo(saved[0], saved[1]);
+    if (document.readyState === "complete") restore();
+    else addEventListener("load", restore, {once: true});
   }
   const reload = () => {
-    history.replaceState(Object.assign({}, history.state, {[key]: [scrollX, scrollY]}), "");
+    history.replaceState(Object.assign({}, state(), {[key]: [scrollX, scrollY]}), "");
     location.reload();
   };
+
+  // Swap each same-origin stylesheet for a fresh copy; the old one goes
+  // once the new one has loaded, so the page never shows unstyled.
+  const swapping = new WeakSet();
   const swapCSS = v => {
-    for (const l of document.querySelectorAll('link[rel="stylesheet"]')) {
-      const u = new URL(l.href);
-      if (u.origin !== location.origin) continue;
-      u.searchParams.set("v", v);
-      const n = l.cloneNode();
-      n.href = u.href;
-      const done = () => l.remove();
-      n.addEventListener("load", done);
-      n.addEventListener("error", done);
-      l.after(n);
+    for (const old of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
+      const url = new URL(old.href, location.href);
+      if (swapping.has(old) || url.origin !== location.origin) continue;
+      url.searchParams.set("v", v);
+      const link = old.cloneNode();
+      link.removeAttribute("integrity");
+      link.href = url.href;
+      swapping.add(old);
+      const done = () => old.remove();
+      link.addEventListener("load", done, {once: true});
+      link.addEventListener("error", done, {once: true});
+      old.after(link);
     }
   };
+
+  // The build error overlay: built with DOM calls and styled through
+  // element.style, which the site's CSP allows (style attributes in markup
+  // it does not); all text goes in through textContent.
   let overlay = null;
-  const hide = () => { if (overlay) { overlay.remove(); overlay = null; } };
+  const hide = () => {
+    if (overlay) overlay.remove();
+    overlay = null;
+  };
+  const el = (tag, text, style) => {
+    const e = document.createElement(tag);
+    e.textContent = text;
+    Object.assign(e.style, style);
+    return e;
+  };
   const show = report => {
     hide();
-    overlay = document.createElement("div");
+    const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+    const fg = dark ? "#ffe4e6" : "#4c0519";
+    const bg = dark ? "#2a0a10" : "#fff1f2";
+    const accent = dark ? "#fb7185" : "#be123c";
+    const errors = Array.isArray(report.errors) ? report.errors : [];
+    overlay = el("div", "", {
+      position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647",
+      maxHeight: "70vh", overflow: "auto", boxSizing: "border-box", margin: "0",
+      padding: "16px 20px", background: bg, color: fg, textAlign: "left",
+      borderBottom: "4px solid " + accent, boxShadow: "0 8px 30px rgba(0,0,0,.35)",
+      font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+    });
     overlay.id = "certiron-build-error";
     overlay.setAttribute("role", "alert");
-    Object.assign(overlay.style, {
-      position: "fixed", top: "0", left: "0", right: "0", maxHeight: "75vh", overflow: "auto",
-      zIndex: "2147483647", padding: "16px 20px", background: "#2a0c10", color: "#ffe9ea",
-      font: "14px/1.55 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-      boxShadow: "0 6px 30px rgba(0,0,0,.45)", borderBottom: "4px solid #ff5c6c", whiteSpace: "pre-wrap",
+    const close = el("button", "Dismiss", {
+      float: "right", font: "inherit", color: "inherit", background: "transparent",
+      border: "1px solid currentColor", borderRadius: "4px", padding: "2px 10px", cursor: "pointer",
     });
-    const head = document.createElement("div");
-    head.textContent = "Build failed: still showing the last good version. Fix the file and this goes away.";
-    Object.assign(head.style, {fontWeight: "700", marginBottom: "10px", color: "#ffb3ba"});
-    const close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Dismiss";
-    Object.assign(close.style, {float: "right", font: "inherit", color: "inherit", background: "transparent", border: "1px solid currentColor", borderRadius: "4px", padding: "2px 10px", cursor: "pointer"});
     close.addEventListener("click", hide);
-    overlay.append(close, head);
-    for (const e of report.errors) {
-      const item = document.createElement("div");
-      item.style.margin = "8px 0";
-      const msg = document.createElement("div");
-      msg.textContent = e.error;
-      item.append(msg);
-      if (e.line) {
-        const src = document.createElement("div");
-        src.textContent = "    " + e.line;
-        src.style.opacity = ".75";
-        item.append(src);
+    const n = errors.length;
+    const title = `Build failed${n ? ` with ${n} error${n === 1 ? "" : "s"}` : ""}: still showing the last good version. Fix the file and this goes away.`;
+    overlay.append(close, el("div", title, {fontWeight: "700", color: accent, margin: "0 0 8px"}));
+    for (const e of errors) {
+      const item = el("div", "", {margin: "10px 0 0"});
+      item.append(el("div", e.error, {whiteSpace: "pre-wrap", overflowWrap: "anywhere"}));
+      if (typeof e.line === "string") {
+        item.append(el("pre", e.line + (e.caret ? "\n" + e.caret : ""), {
+          margin: "4px 0 0", padding: "6px 10px", borderRadius: "4px", overflowX: "auto",
+          background: dark ? "rgba(255,255,255,.08)" : "rgba(0,0,0,.05)",
+          font: "inherit", color: "inherit", whiteSpace: "pre", tabSize: "4",
+        }));
       }
       overlay.append(item);
     }
     (document.body || document.documentElement).append(overlay);
   };
-  const es = new EventSource("/_certiron/events");
-  es.addEventListener("hello", e => { if (e.data !== gen) reload(); });
-  es.addEventListener("reload", reload);
-  es.addEventListener("css", e => swapCSS(e.data));
-  es.addEventListener("build-error", e => show(JSON.parse(e.data)));
-  es.addEventListener("ok", hide);
+
+  // EventSource reconnects by itself; the hello after a reconnect tells
+  // whether the page missed a change (or the server restarted).
+  const events = new EventSource("/_certiron/events");
+  events.addEventListener("hello", e => {
+    if (gen && e.data !== gen) reload();
+    gen = e.data;
+  });
+  events.addEventListener("reload", reload);
+  events.addEventListener("css", e => {
+    gen = e.data;
+    swapCSS(e.data);
+  });
+  events.addEventListener("build-error", e => show(JSON.parse(e.data)));
+  events.addEventListener("ok", hide);
 })();

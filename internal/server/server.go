@@ -2,109 +2,131 @@
 // with the security headers of its _headers file, and tells open browsers
 // to reload (or to swap stylesheets, or to show build errors) over
 // Server-Sent Events. It knows nothing of how the site is built.
+//
+// The events, on EventsPath:
+//
+//	hello        data: the generation the server is at; a page served at
+//	             another generation (the server restarted, or it missed an
+//	             event while disconnected) reloads
+//	reload       data: the new generation; a page or another file changed
+//	css          data: the new generation; only stylesheets changed
+//	build-error  data: JSON {"errors":[{"error","line","caret"}]}; sent at
+//	             once to browsers that connect while the build is broken
+//	ok           the build is fixed; the error overlay goes
+//
+// The build error event is not named "error" because EventSource fires
+// an "error" event of its own whenever the connection drops.
 package server
 
 import (
 	"bytes"
 	"crypto/rand"
-	_ "embed"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+	"unicode/utf8"
 
-	"github.com/certiron/certiron-site/internal/banner"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
 )
 
-// EventsPath is the server's own endpoint; no site file can live there.
+// EventsPath is the server's own endpoint for live-reload events. No site
+// file can be served there: it is answered before the site is looked at.
 const EventsPath = "/_certiron/events"
 
-//go:embed livereload.js
-var liveReloadJS string
-
-// Options configure a Server.
+// Options configure a Server. The zero value is ready to use.
 type Options struct {
-	// Logf, when set, receives a line for each problem serving.
+	// Logf, when set, receives a line for each problem serving, such as a
+	// browser too slow to take events.
 	Logf func(format string, args ...any)
 	// Heartbeat is how often idle event streams get a comment to keep
-	// proxies from closing them; zero means 15s.
+	// proxies and browsers from closing them; zero means 15s.
 	Heartbeat time.Duration
 }
 
-// Server serves the latest good build and pushes changes to browsers.
+// Server serves the latest good build and pushes changes to browsers. Its
+// methods are safe for concurrent use.
 type Server struct {
-	opt    Options
-	script []byte // the live-reload script, exactly as injected
-	hash   string // its CSP source expression
-	gen    string // changes every time the server starts
+	opt Options
+	id  string // random, new every time a Server is made
 
-	site    atomic.Pointer[site]
-	mu      sync.Mutex
-	clients map[chan event]struct{}
-	failure *event // the last build error, sent to new clients
-	version int
+	site atomic.Pointer[state]
+
+	mu      sync.Mutex // guards clients and orders state changes with their events
+	clients map[*client]struct{}
 	closed  chan struct{}
 	once    sync.Once
 }
 
-type site struct {
-	set   *output.Set
-	rules Rules
+// state is what the server serves; it is replaced whole, never changed.
+type state struct {
+	set     *output.Set
+	rules   Rules
+	version int    // counts the updates that changed something
+	failure []byte // the build-error event while the last build failed
 }
 
-type event struct {
-	name string
-	data string
+// client is one open event stream.
+type client struct {
+	events chan []byte
+	gone   chan struct{} // closed when the server drops the client
 }
 
-// New returns a Server with an empty site.
+// New returns a Server serving an empty site until Update.
 func New(opt Options) *Server {
 	if opt.Heartbeat <= 0 {
 		opt.Heartbeat = 15 * time.Second
 	}
-	var b [8]byte
+	var b [6]byte
 	_, _ = rand.Read(b[:])
-	gen := hex.EncodeToString(b[:])
-	script := []byte(strings.Replace(liveReloadJS, "{{GEN}}", gen, 1))
 	s := &Server{
 		opt:     opt,
-		script:  script,
-		hash:    banner.Hash(script),
-		gen:     gen,
-		clients: map[chan event]struct{}{},
+		id:      hex.EncodeToString(b[:]),
+		clients: map[*client]struct{}{},
 		closed:  make(chan struct{}),
 	}
-	s.site.Store(&site{set: output.NewSet()})
+	s.site.Store(&state{set: output.NewSet()})
 	return s
 }
 
-// Update swaps in a newly built site. changed lists the output paths that
-// differ from the previous build: when they are all stylesheets, browsers
-// swap their stylesheets in place; otherwise they reload, keeping their
-// scroll position. A pending build error is cleared.
+// generation names a state of the site as the browsers see it: the
+// server's id and the update count.
+func (s *Server) generation(st *state) string {
+	return s.id + "." + strconv.Itoa(st.version)
+}
+
+// Update swaps in a newly built site. changed lists the output paths
+// (such as "legal/index.html" or "css/site.css") whose bytes differ from
+// the previous build, added and removed files included. When every one of
+// them ends in ".css", browsers swap their stylesheets in place; when
+// there are others, they reload, keeping their scroll position; when
+// there are none, they are left alone. A pending build error is cleared,
+// and browsers remove its overlay.
 func (s *Server) Update(set *output.Set, changed []string) {
-	s.site.Store(&site{set: set, rules: rulesOf(set)})
+	if set == nil {
+		set = output.NewSet()
+	}
+	rules := rulesOf(set)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failure != nil {
-		s.failure = nil
-		s.broadcast(event{"ok", ""})
+	old := s.site.Load()
+	st := &state{set: set, rules: rules, version: old.version}
+	if len(changed) > 0 {
+		st.version++
+	}
+	s.site.Store(st)
+	if old.failure != nil {
+		s.broadcast(event("ok", ""))
 	}
 	if len(changed) == 0 {
 		return
 	}
-	s.version++
 	name := "css"
 	for _, p := range changed {
 		if path.Ext(p) != ".css" {
@@ -112,118 +134,230 @@ func (s *Server) Update(set *output.Set, changed []string) {
 			break
 		}
 	}
-	s.broadcast(event{name, strconv.Itoa(s.version)})
+	s.broadcast(event(name, s.generation(st)))
 }
 
-// Fail shows a failed build's errors in every open browser (and in those
-// that connect later) while the last good site stays served. sources give
-// the offending lines.
+// Fail shows a failed build's errors in every open browser, and in those
+// that connect until the next Update, while the last good site stays
+// served. Each error is shown as "file:line:col: message" with the
+// offending line of its file, taken from sources (keyed by the errors'
+// Pos.File).
 func (s *Server) Fail(errs diag.List, sources map[string][]byte) {
-	type item struct {
-		Error string `json:"error"`
-		Line  string `json:"line,omitempty"`
-	}
-	report := struct {
-		Errors []item `json:"errors"`
-	}{}
-	for _, e := range errs {
-		it := item{Error: e.Error()}
-		if src, ok := sources[e.Pos.File]; ok && e.Pos.Line > 0 {
-			lines := strings.Split(string(src), "\n")
-			if e.Pos.Line <= len(lines) {
-				it.Line = strings.TrimRight(lines[e.Pos.Line-1], "\r")
-			}
-		}
-		report.Errors = append(report.Errors, it)
-	}
-	data, _ := json.Marshal(report)
-	ev := event{"build-error", string(data)}
+	data, _ := json.Marshal(failureReport(errs, sources))
+	ev := event("build-error", string(data))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failure = &ev
+	st := *s.site.Load()
+	st.failure = ev
+	s.site.Store(&st)
 	s.broadcast(ev)
 }
 
-// broadcast sends ev to every client; s.mu is held. A client too slow to
-// take it misses it rather than holding up the others.
-func (s *Server) broadcast(ev event) {
+// report is the data of a build-error event.
+type report struct {
+	Errors []reportItem `json:"errors"`
+}
+
+type reportItem struct {
+	Error string `json:"error"`           // "file:line:col: message"
+	Line  string `json:"line,omitempty"`  // the offending source line
+	Caret string `json:"caret,omitempty"` // a '^' under the column
+}
+
+func failureReport(errs diag.List, sources map[string][]byte) report {
+	r := report{Errors: []reportItem{}}
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		it := reportItem{Error: e.Error()}
+		if src, ok := sources[e.Pos.File]; ok && e.Pos.Line > 0 {
+			if line, ok := sourceLine(src, e.Pos.Line); ok {
+				it.Line, it.Caret = excerpt(line, e.Pos.Col)
+			}
+		}
+		r.Errors = append(r.Errors, it)
+	}
+	return r
+}
+
+// sourceLine returns line n (1-based) of src without its line ending.
+func sourceLine(src []byte, n int) (string, bool) {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return "", false
+		}
+		src = src[j+1:]
+	}
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
+	}
+	return strings.TrimRight(string(src), "\r"), true
+}
+
+// maxExcerpt is how many characters of a long source line are shown.
+const maxExcerpt = 200
+
+// excerpt returns line, cut to a window around col (1-based, counted in
+// characters; zero means unknown) when it is long, and a caret line
+// pointing at col: tabs are kept so the caret lines up under them.
+func excerpt(line string, col int) (text, caret string) {
+	if !utf8.ValidString(line) {
+		line = strings.ToValidUTF8(line, "\uFFFD")
+	}
+	runes := []rune(line)
+	start := 0
+	if len(runes) > maxExcerpt {
+		if col > maxExcerpt/2 {
+			start = min(col-1-maxExcerpt/2, len(runes)-maxExcerpt)
+		}
+		end := start + maxExcerpt
+		text = string(runes[start:end])
+		if start > 0 {
+			text = "…" + text
+		}
+		if end < len(runes) {
+			text += "…"
+		}
+	} else {
+		text = line
+	}
+	if col <= 0 || col-1 > len(runes) {
+		return text, ""
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteByte(' ') // under the "…"
+	}
+	for _, r := range runes[start : col-1] {
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteByte('^')
+	return text, b.String()
+}
+
+// event formats one server-sent event. Every event has a data line, since
+// browsers drop events without one.
+func event(name, data string) []byte {
+	var b bytes.Buffer
+	b.WriteString("event: ")
+	b.WriteString(name)
+	b.WriteByte('\n')
+	for _, l := range strings.Split(data, "\n") {
+		b.WriteString("data: ")
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// broadcast sends ev to every client; s.mu is held. A client whose buffer
+// is full is too slow to keep up: rather than hold up the others or miss
+// an event, it is disconnected. Its browser reconnects, and the hello it
+// gets then makes it reload if it missed a change.
+func (s *Server) broadcast(ev []byte) {
 	for c := range s.clients {
 		select {
-		case c <- ev:
+		case c.events <- ev:
 		default:
+			s.dropLocked(c)
+			s.logf("live reload: disconnected a browser too slow to take events; it will reconnect")
 		}
 	}
 }
 
-// Close ends every event stream, so that http.Server.Shutdown returns.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
+func (s *Server) dropLocked(c *client) {
+	if _, ok := s.clients[c]; ok {
+		delete(s.clients, c)
+		close(c.gone)
+	}
 }
 
-// ServeHTTP serves the site's files and the event stream.
+func (s *Server) logf(format string, args ...any) {
+	if s.opt.Logf != nil {
+		s.opt.Logf(format, args...)
+	}
+}
+
+// Close ends every event stream, so that http.Server.Shutdown does not
+// wait for them, and refuses new ones. Files are still served.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		close(s.closed)
+		for c := range s.clients {
+			s.dropLocked(c)
+		}
+	})
+}
+
+// ServeHTTP serves the site's files, with the live-reload script in every
+// HTML page, and the event stream at EventsPath.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == EventsPath {
 		s.events(w, r)
 		return
 	}
 	st := s.site.Load()
-	serveFile(w, r, st.set, st.rules, s.inject)
+	gen := s.generation(st)
+	serveFile(w, r, st.set, st.rules, func(page []byte, h http.Header) []byte {
+		return inject(page, h, gen)
+	})
 }
 
-// inject adds the live-reload script to a page and allows it in the
-// page's Content-Security-Policy.
-func (s *Server) inject(page []byte, h http.Header) []byte {
-	if csp := h.Get("Content-Security-Policy"); csp != "" {
-		h.Set("Content-Security-Policy", allowScript(csp, s.hash))
-	}
-	page = patchMetaCSP(page, s.hash)
-	tag := append(append([]byte("<script>"), s.script...), "</script>"...)
-	if i := lastIndexFold(page, []byte("</body>")); i >= 0 {
-		out := make([]byte, 0, len(page)+len(tag))
-		out = append(out, page[:i]...)
-		out = append(out, tag...)
-		return append(out, page[i:]...)
-	}
-	return append(page, tag...)
-}
-
+// events streams events to one browser until it goes, the server drops
+// it, or Close.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
-	}
 	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	c := make(chan event, 16)
+	if r.Method != http.MethodGet {
+		h.Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	c := &client{events: make(chan []byte, 16), gone: make(chan struct{})}
+	var first bytes.Buffer
 	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	default:
+	}
+	// Registered and greeted under one lock, so that no event falls
+	// between the greeting and the stream.
 	s.clients[c] = struct{}{}
-	failure := s.failure
+	st := s.site.Load()
+	first.WriteString("retry: 1000\n")
+	first.Write(event("hello", s.generation(st)))
+	first.Write(st.failure)
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		delete(s.clients, c)
+		s.dropLocked(c)
 		s.mu.Unlock()
 	}()
-	write := func(ev event) bool {
-		var b bytes.Buffer
-		fmt.Fprintf(&b, "event: %s\n", ev.name)
-		for _, l := range strings.Split(ev.data, "\n") {
-			fmt.Fprintf(&b, "data: %s\n", l)
-		}
-		b.WriteByte('\n')
-		if _, err := w.Write(b.Bytes()); err != nil {
+
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives any write timeout
+	h.Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	send := func(b []byte) bool {
+		if _, err := w.Write(b); err != nil {
 			return false
 		}
-		flusher.Flush()
-		return true
+		return rc.Flush() == nil
 	}
-	if !write(event{"hello", s.gen}) {
-		return
-	}
-	if failure != nil && !write(*failure) {
+	if !send(first.Bytes()) {
 		return
 	}
 	tick := time.NewTicker(s.opt.Heartbeat)
@@ -232,218 +366,16 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case <-s.closed:
+		case <-c.gone:
 			return
 		case <-tick.C:
-			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
+			if !send([]byte(": ping\n\n")) {
 				return
 			}
-			flusher.Flush()
-		case ev := <-c:
-			if !write(ev) {
+		case ev := <-c.events:
+			if !send(ev) {
 				return
 			}
 		}
 	}
-}
-
-// Static serves a built site as a static host does, without live reload:
-// its files, the headers of its _headers file, 404.html for unknown paths.
-func Static(set *output.Set) http.Handler {
-	rules := rulesOf(set)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		serveFile(w, r, set, rules, nil)
-	})
-}
-
-func rulesOf(set *output.Set) Rules {
-	if f := set.Get("_headers"); f != nil {
-		return ParseHeaders(f.Data)
-	}
-	return nil
-}
-
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".json":        "application/json",
-	".xml":         "application/xml; charset=utf-8",
-	".txt":         "text/plain; charset=utf-8",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".pdf":         "application/pdf",
-	".woff2":       "font/woff2",
-	".woff":        "font/woff",
-	".webmanifest": "application/manifest+json",
-}
-
-// resolve maps a request to a file of the set. It refuses anything that
-// could name a path outside the site however it is encoded.
-func resolve(r *http.Request) (name string, ok bool) {
-	raw := strings.ToLower(r.URL.EscapedPath())
-	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") {
-		return "", false
-	}
-	p := r.URL.Path
-	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") || strings.Contains(p, "//") {
-		return "", false
-	}
-	for _, seg := range strings.Split(p, "/") {
-		if seg == ".." || seg == "." {
-			return "", false
-		}
-	}
-	name = p[1:]
-	if name == "" || strings.HasSuffix(name, "/") {
-		name += "index.html"
-	}
-	if name == "_headers" || !output.ValidPath(name) {
-		return "", false
-	}
-	return name, true
-}
-
-// serveFile answers one request from set. inject, when set, rewrites HTML
-// pages before they are sent.
-func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules Rules, inject func([]byte, http.Header) []byte) {
-	h := w.Header()
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	status := http.StatusOK
-	name, ok := resolve(r)
-	var f *output.File
-	if ok {
-		f = set.Get(name)
-		if f == nil && set.Get(name+"/index.html") != nil {
-			target := r.URL.Path + "/"
-			if r.URL.RawQuery != "" {
-				target += "?" + r.URL.RawQuery
-			}
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
-			return
-		}
-	}
-	if f == nil {
-		status = http.StatusNotFound
-		if f = set.Get("404.html"); f == nil {
-			h.Set("Cache-Control", "no-store")
-			http.Error(w, "404 page not found", http.StatusNotFound)
-			return
-		}
-	}
-	rules.Apply(h, r.URL.Path)
-	ct := contentTypes[path.Ext(f.Path)]
-	if ct == "" {
-		ct = http.DetectContentType(f.Data)
-	}
-	h.Set("Content-Type", ct)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	body := f.Data
-	if inject != nil && strings.HasSuffix(f.Path, ".html") {
-		body = inject(body, h)
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-// allowScript adds a source expression to a policy's script-src (or to a
-// new script-src copied from default-src).
-func allowScript(policy, source string) string {
-	dirs := strings.Split(policy, ";")
-	for i, d := range dirs {
-		f := strings.Fields(d)
-		if len(f) > 0 && strings.EqualFold(f[0], "script-src") {
-			dirs[i] = " " + strings.Join(append(f, source), " ")
-			return strings.TrimSpace(strings.Join(dirs, ";"))
-		}
-	}
-	for _, d := range dirs {
-		f := strings.Fields(d)
-		if len(f) > 0 && strings.EqualFold(f[0], "default-src") {
-			return policy + "; script-src " + strings.Join(append(f[1:], source), " ")
-		}
-	}
-	return policy
-}
-
-// patchMetaCSP allows source in a page's <meta http-equiv=
-// "Content-Security-Policy"> too: browsers enforce both policies.
-func patchMetaCSP(page []byte, source string) []byte {
-	i := indexFold(page, []byte(`http-equiv="content-security-policy"`))
-	if i < 0 {
-		return page
-	}
-	start := bytes.LastIndexByte(page[:i], '<')
-	end := bytes.IndexByte(page[i:], '>')
-	if start < 0 || end < 0 {
-		return page
-	}
-	end += i
-	tag := page[start:end]
-	c := bytes.Index(tag, []byte(`content="`))
-	if c < 0 {
-		return page
-	}
-	c += len(`content="`)
-	q := bytes.IndexByte(tag[c:], '"')
-	if q < 0 {
-		return page
-	}
-	policy := string(tag[c : c+q])
-	patched := allowScript(strings.ReplaceAll(policy, "&#39;", "'"), source)
-	var out bytes.Buffer
-	out.Grow(len(page) + len(source) + 1)
-	out.Write(page[:start+c])
-	out.WriteString(patched)
-	out.Write(page[start+c+q:])
-	return out.Bytes()
-}
-
-func indexFold(b, sub []byte) int {
-	return bytes.Index(bytes.ToLower(b), bytes.ToLower(sub))
-}
-
-func lastIndexFold(b, sub []byte) int {
-	return bytes.LastIndex(bytes.ToLower(b), bytes.ToLower(sub))
-}
-
-// Listen opens the server's socket, explaining a port in use.
-func Listen(bind string, port int) (net.Listener, error) {
-	addr := net.JoinHostPort(bind, strconv.Itoa(port))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("%s is already in use (is another certiron-site serve running?); choose another port with -port %d", addr, port+1)
-		}
-		if errors.Is(err, syscall.EADDRNOTAVAIL) {
-			return nil, fmt.Errorf("cannot listen on %s: this machine has no such address; the default -bind 127.0.0.1 always works", addr)
-		}
-		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
-	}
-	return ln, nil
-}
-
-// IsLoopback reports whether bind only accepts connections from this
-// machine.
-func IsLoopback(bind string) bool {
-	if bind == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(bind)
-	return ip != nil && ip.IsLoopback()
 }

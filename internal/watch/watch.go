@@ -5,10 +5,12 @@ package watch
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,42 +18,49 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Options configure a Watcher.
+// Options configure a Watcher. The zero value is ready to use.
 type Options struct {
 	// Debounce is the quiet time that ends a burst of events; zero means
 	// 50ms. A burst that never goes quiet still yields a batch every
 	// 10×Debounce.
 	Debounce time.Duration
 	// Ignore, when set, drops paths besides the editors' temporary files,
-	// which are always dropped.
+	// which are always dropped (see IsEditorTemp). An ignored folder is not
+	// watched.
 	Ignore func(path string) bool
 }
 
 // Batch is one debounced burst of changes.
 type Batch struct {
 	// Paths are the cleaned absolute paths that were created, written,
-	// removed or renamed, sorted and without duplicates.
+	// removed or renamed, sorted and without duplicates. A folder removed
+	// or renamed away appears once, as the folder's own path: treat every
+	// path below it as gone. A new folder appears with every file already
+	// in it.
 	Paths []string
 }
 
 // Watcher watches folders recursively, and single files.
 type Watcher struct {
-	fs      *fsnotify.Watcher
-	opt     Options
-	files   map[string]bool // single files watched through their folder
-	trees   []string        // roots watched recursively
+	fs    *fsnotify.Watcher
+	opt   Options
+	roots []string // cleaned absolute roots, folders and files alike
+
 	mu      sync.Mutex
 	watched map[string]bool // folders with a watch
-	batches chan Batch
-	errs    chan error
-	done    chan struct{}
-	wg      sync.WaitGroup
+
+	batches  chan Batch
+	errs     chan error
+	done     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+	closeErr error
 }
 
-// New starts watching roots: folders are watched with everything below
-// them (a missing folder is picked up when it appears, as long as its
-// parent exists); files are watched through their folder, so an editor's
-// save that renames a new file over the old one is seen.
+// New starts watching roots. A folder is watched with everything below
+// it; a missing one is picked up when it appears, as long as its parent
+// exists. A file is watched through its folder, so an editor's save that
+// renames a new file over the old one is seen.
 func New(roots []string, opt Options) (*Watcher, error) {
 	if opt.Debounce <= 0 {
 		opt.Debounce = 50 * time.Millisecond
@@ -63,10 +72,9 @@ func New(roots []string, opt Options) (*Watcher, error) {
 	w := &Watcher{
 		fs:      fw,
 		opt:     opt,
-		files:   map[string]bool{},
 		watched: map[string]bool{},
-		batches: make(chan Batch, 1),
-		errs:    make(chan error, 8),
+		batches: make(chan Batch),
+		errs:    make(chan error),
 		done:    make(chan struct{}),
 	}
 	for _, r := range roots {
@@ -75,20 +83,10 @@ func New(roots []string, opt Options) (*Watcher, error) {
 			fw.Close()
 			return nil, err
 		}
-		fi, err := os.Stat(abs)
-		switch {
-		case err == nil && fi.IsDir():
-			w.trees = append(w.trees, abs)
-			w.addTree(abs)
-		case err == nil || errors.Is(err, fs.ErrNotExist) && filepath.Ext(abs) != "":
-			// A file (or a file to come): watch its folder.
-			w.files[abs] = true
-			w.add(filepath.Dir(abs))
-		case errors.Is(err, fs.ErrNotExist):
-			// A folder to come: watch its parent to see it appear.
-			w.trees = append(w.trees, abs)
-			w.add(filepath.Dir(abs))
-		default:
+		w.roots = append(w.roots, abs)
+	}
+	for _, r := range w.roots {
+		if err := w.watchRoot(r); err != nil {
 			fw.Close()
 			return nil, err
 		}
@@ -98,189 +96,316 @@ func New(roots []string, opt Options) (*Watcher, error) {
 	return w, nil
 }
 
-// Batches delivers each burst of changes.
-func (w *Watcher) Batches() <-chan Batch { return w.batches }
-
-// Errors delivers problems watching (a folder that cannot be read).
-func (w *Watcher) Errors() <-chan error { return w.errs }
-
-// Close stops watching and ends the Watcher's goroutine.
-func (w *Watcher) Close() error {
-	select {
-	case <-w.done:
+// watchRoot watches root's parent (to see root appear, vanish, or be
+// replaced by a rename) and, when root is a folder, every folder below it.
+func (w *Watcher) watchRoot(root string) error {
+	parent := filepath.Dir(root)
+	fi, err := os.Stat(root)
+	switch {
+	case err == nil && fi.IsDir():
+		if err := w.add(parent); err != nil && parent != root {
+			// The parent is only a convenience for a root that exists.
+			if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		_, err := w.addTree(root, false)
+		return err
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		if err := w.add(parent); err != nil {
+			return fmt.Errorf("watching %s: %w", root, err)
+		}
 		return nil
 	default:
+		return err
 	}
-	close(w.done)
-	err := w.fs.Close()
-	w.wg.Wait()
-	return err
 }
 
-func (w *Watcher) add(dir string) {
+// Batches delivers each burst of changes. While the receiver is busy,
+// later changes are merged into the batch waiting for it. The channel is
+// closed by Close.
+func (w *Watcher) Batches() <-chan Batch { return w.batches }
+
+// Errors delivers problems watching, such as a new folder that cannot be
+// read or an event queue that overflowed (events were lost; the roots
+// themselves then appear in the next batch, meaning "anything below may
+// have changed"). The channel is closed by Close.
+func (w *Watcher) Errors() <-chan error { return w.errs }
+
+// Close stops watching and waits for the Watcher's goroutine to end. It
+// may be called more than once.
+func (w *Watcher) Close() error {
+	w.once.Do(func() {
+		close(w.done)
+		w.closeErr = w.fs.Close()
+		w.wg.Wait()
+	})
+	return w.closeErr
+}
+
+// add watches one folder.
+func (w *Watcher) add(dir string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.watched[dir] {
-		return
+		return nil
 	}
 	if err := w.fs.Add(dir); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			w.report(err)
-		}
-		return
+		return err
 	}
 	w.watched[dir] = true
+	return nil
 }
 
-// addTree watches dir and every folder below it, and returns the files
-// found, so files created before the watch existed are not missed.
-func (w *Watcher) addTree(dir string) (files []string) {
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// addTree watches dir and every folder below it. With report set it
+// returns every path found, so files created in a new folder before its
+// watch existed are not missed. Each folder's watch is added before the
+// folder is read.
+func (w *Watcher) addTree(dir string, report bool) (paths []string, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // gone again already; its removal is an event of its own
+			}
+			return err
+		}
+		if p != dir && w.ignored(p) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if d.IsDir() {
-			if p != dir && IsEditorTemp(p) {
-				return fs.SkipDir
+			if err := w.add(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
 			}
-			w.add(p)
-			return nil
 		}
-		files = append(files, p)
+		if report {
+			paths = append(paths, p)
+		}
 		return nil
 	})
-	return files
+	return paths, err
 }
 
-func (w *Watcher) remove(dir string) {
+// drop forgets the watches of dir and every folder below it. The kernel
+// has removed them already when the folders were deleted; a folder moved
+// away is unwatched here.
+func (w *Watcher) drop(dir string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for d := range w.watched {
-		if d == dir || strings.HasPrefix(d, dir+string(filepath.Separator)) {
+		if within(d, dir) && !w.isRootParent(d) {
 			_ = w.fs.Remove(d)
 			delete(w.watched, d)
 		}
 	}
 }
 
-func (w *Watcher) report(err error) {
-	select {
-	case w.errs <- err:
-	default:
-	}
-}
-
-// inTree reports whether p is one of the recursive roots or below one.
-func (w *Watcher) inTree(p string) bool {
-	for _, t := range w.trees {
-		if p == t || strings.HasPrefix(p, t+string(filepath.Separator)) {
+// isRootParent reports whether d is the parent of a root, whose watch
+// must outlive the root.
+func (w *Watcher) isRootParent(d string) bool {
+	for _, r := range w.roots {
+		if filepath.Dir(r) == d {
 			return true
 		}
 	}
 	return false
 }
 
-// wanted reports whether a change to p belongs in a batch.
-func (w *Watcher) wanted(p string) bool {
-	if IsEditorTemp(p) || w.opt.Ignore != nil && w.opt.Ignore(p) {
-		return false
+// within reports whether p is dir or below it.
+func within(p, dir string) bool {
+	if p == dir {
+		return true
 	}
-	return w.files[p] || w.inTree(p)
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(p, dir)
 }
 
+// inRoots reports whether p is a root or below a root folder.
+func (w *Watcher) inRoots(p string) bool {
+	for _, r := range w.roots {
+		if within(p, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Watcher) ignored(p string) bool {
+	return IsEditorTemp(p) || w.opt.Ignore != nil && w.opt.Ignore(p)
+}
+
+// loop turns fsnotify's events into batches until Close.
 func (w *Watcher) loop() {
 	defer w.wg.Done()
-	pending := map[string]bool{}
-	var quiet, cap <-chan time.Time
+	defer close(w.batches)
+	defer close(w.errs)
+
+	var (
+		pending = map[string]bool{} // the burst being collected
+		ready   []string            // a batch waiting for the receiver
+		errs    []error             // errors waiting for the receiver
+		quiet   = time.NewTimer(time.Hour)
+		maxWait = time.NewTimer(time.Hour)
+	)
+	quiet.Stop()
+	maxWait.Stop()
+	defer quiet.Stop()
+	defer maxWait.Stop()
+
 	flush := func() {
-		quiet, cap = nil, nil
+		quiet.Stop()
+		maxWait.Stop()
 		if len(pending) == 0 {
 			return
 		}
-		b := Batch{Paths: make([]string, 0, len(pending))}
+		for _, p := range ready {
+			pending[p] = true
+		}
+		ready = make([]string, 0, len(pending))
 		for p := range pending {
-			b.Paths = append(b.Paths, p)
+			ready = append(ready, p)
 		}
-		sort.Strings(b.Paths)
+		sort.Strings(ready)
 		clear(pending)
-		select {
-		case w.batches <- b:
-		case <-w.done:
-		}
 	}
+	note := func(p string) {
+		if len(pending) == 0 {
+			maxWait.Reset(10 * w.opt.Debounce)
+		}
+		pending[p] = true
+		quiet.Reset(w.opt.Debounce)
+	}
+
 	for {
+		var (
+			batches chan<- Batch
+			batch   Batch
+			errc    chan<- error
+			err     error
+		)
+		if ready != nil {
+			batches, batch = w.batches, Batch{Paths: ready}
+		}
+		if len(errs) > 0 {
+			errc, err = w.errs, errs[0]
+		}
 		select {
 		case <-w.done:
 			return
+		case batches <- batch:
+			ready = nil
+		case errc <- err:
+			errs = errs[1:]
 		case err, ok := <-w.fs.Errors:
 			if !ok {
 				return
 			}
-			w.report(err)
+			if len(errs) < 64 {
+				errs = append(errs, err)
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				// Events were lost: anything under the roots may have
+				// changed, so say so.
+				for _, r := range w.roots {
+					note(r)
+				}
+			}
 		case ev, ok := <-w.fs.Events:
 			if !ok {
 				return
 			}
-			if ev.Op == fsnotify.Chmod {
-				continue
+			for _, p := range w.handle(ev, &errs) {
+				note(p)
 			}
-			p := filepath.Clean(ev.Name)
-			if ev.Has(fsnotify.Create) && w.inTree(p) && !IsEditorTemp(p) {
-				if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
-					// A new folder: watch it, and report what is already in it.
-					for _, f := range w.addTree(p) {
-						if w.wanted(f) {
-							pending[f] = true
-						}
-					}
-				}
-			}
-			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-				w.remove(p)
-				// A removed root folder: watch for its return.
-				for _, t := range w.trees {
-					if p == t {
-						w.add(filepath.Dir(t))
-					}
-				}
-			}
-			if !w.wanted(p) {
-				continue
-			}
-			pending[p] = true
-			if len(pending) == 1 {
-				cap = time.After(10 * w.opt.Debounce)
-			}
-			quiet = time.After(w.opt.Debounce)
-		case <-quiet:
+		case <-quiet.C:
 			flush()
-		case <-cap:
+		case <-maxWait.C:
 			flush()
 		}
 	}
 }
 
-// IsEditorTemp reports whether path is an editor's temporary, swap or
-// backup file, or a hidden file: vim's 4913 probe, "x~" backups and
-// .x.swp swap files, emacs's .#x locks and #x# autosaves, JetBrains'
-// x___jb_tmp___ and x___jb_old___, "x.tmp", atomic-save temporaries such as
-// ".x.tmp-123", and .DS_Store.
+// handle updates the watches for one event and returns the paths it
+// changed that belong in a batch.
+func (w *Watcher) handle(ev fsnotify.Event, errs *[]error) []string {
+	if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Write) && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+		return nil // chmod only
+	}
+	p := filepath.Clean(ev.Name)
+	if !w.inRoots(p) || w.ignored(p) {
+		return nil
+	}
+	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+		w.drop(p)
+	}
+	if ev.Has(fsnotify.Create) {
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			// A new folder (or one renamed into place): watch it, and
+			// report what is already in it.
+			paths, err := w.addTree(p, true)
+			if err != nil && len(*errs) < 64 {
+				*errs = append(*errs, fmt.Errorf("watching %s: %w", p, err))
+			}
+			return paths
+		}
+	}
+	return []string{p}
+}
+
+// IsEditorTemp reports whether path names an editor's temporary, swap,
+// lock or backup file, or another file no site is made of:
+//
+//   - vim: the "4913" write probe (and its successors 5036, 5159, …),
+//     "x~" backups, ".x.swp" swap files (.swo, .swn, … and .swx too)
+//   - emacs: ".#x" lock links and "#x#" autosaves
+//   - JetBrains safe write: "x___jb_tmp___" and "x___jb_old___"
+//   - atomic-save temporaries: "x.tmp", ".x.tmp-123", GNOME's
+//     ".goutputstream-XXXXXX", Kate's "x.kate-swp"
+//   - partial downloads ("x.crdownload", "x.part") and .DS_Store, Thumbs.db
+//
+// Only the last element of path is looked at.
 func IsEditorTemp(path string) bool {
 	name := filepath.Base(path)
 	switch {
-	case name == "4913" || name == ".DS_Store":
+	case name == ".DS_Store" || name == "Thumbs.db":
 		return true
-	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#"):
+	case isVimProbe(name):
 		return true
 	case strings.HasSuffix(name, "~"):
 		return true
-	case strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___"):
+	case strings.HasPrefix(name, ".#"), len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"):
+		return true
+	case strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"):
+		return true
+	case strings.HasPrefix(name, ".") && strings.Contains(name[1:], ".tmp-"):
+		return true
+	case strings.HasPrefix(name, ".goutputstream-"):
+		return true
+	case strings.HasPrefix(name, ".") && isVimSwap(name):
 		return true
 	}
-	for _, ext := range []string{".swp", ".swx", ".swo", ".tmp", ".crdownload", ".part"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".swp", ".tmp", ".crdownload", ".part", ".kate-swp":
+		return true
 	}
 	return false
+}
+
+// isVimProbe reports whether name is one of the files vim creates to test
+// that it may write in a folder: 4913, then 4913+123, 4913+246, ….
+func isVimProbe(name string) bool {
+	n, err := strconv.Atoi(name)
+	return err == nil && name[0] != '0' && n >= 4913 && n < 100000 && (n-4913)%123 == 0
+}
+
+// isVimSwap reports whether name ends in one of vim's swap extensions:
+// .swp, then .swo, .swn, … down to .swa when several sessions edit one
+// file, and .swx, the name vim probes with.
+func isVimSwap(name string) bool {
+	ext := filepath.Ext(name)
+	return len(ext) == 4 && ext[:3] == ".sw" && (ext[3] >= 'a' && ext[3] <= 'p' || ext[3] == 'x')
 }

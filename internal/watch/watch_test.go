@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +13,12 @@ import (
 
 const debounce = 40 * time.Millisecond
 
-func start(t *testing.T, roots ...string) *Watcher {
+func start(t *testing.T, opt Options, roots ...string) *Watcher {
 	t.Helper()
-	w, err := New(roots, Options{Debounce: debounce})
+	if opt.Debounce == 0 {
+		opt.Debounce = debounce
+	}
+	w, err := New(roots, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,15 +26,22 @@ func start(t *testing.T, roots ...string) *Watcher {
 	return w
 }
 
-// next waits for one batch and returns its paths relative to dir.
+// next waits for one batch and returns its paths relative to dir, in
+// slash form.
 func next(t *testing.T, w *Watcher, dir string) []string {
 	t.Helper()
 	select {
 	case b := <-w.Batches():
 		var rel []string
 		for _, p := range b.Paths {
-			r, _ := filepath.Rel(dir, p)
+			r, err := filepath.Rel(dir, p)
+			if err != nil || !filepath.IsAbs(p) || filepath.Clean(p) != p {
+				t.Errorf("batch path %q is not clean and absolute", p)
+			}
 			rel = append(rel, filepath.ToSlash(r))
+		}
+		if !slices.IsSorted(rel) || len(slices.Compact(slices.Clone(rel))) != len(rel) {
+			t.Errorf("batch %v is not sorted and deduplicated", rel)
 		}
 		return rel
 	case err := <-w.Errors():
@@ -40,12 +52,15 @@ func next(t *testing.T, w *Watcher, dir string) []string {
 	return nil
 }
 
-// none asserts that no batch comes within a few debounce periods.
+// none asserts that neither a batch nor an error comes within a few
+// debounce periods.
 func none(t *testing.T, w *Watcher) {
 	t.Helper()
 	select {
 	case b := <-w.Batches():
 		t.Fatalf("unexpected batch %v", b.Paths)
+	case err := <-w.Errors():
+		t.Fatalf("unexpected error %v", err)
 	case <-time.After(4 * debounce):
 	}
 }
@@ -60,6 +75,21 @@ func write(t *testing.T, p, data string) {
 	}
 }
 
+func rename(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.Rename(from, to); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func remove(t *testing.T, p string) {
+	t.Helper()
+	if err := os.RemoveAll(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tree makes a site folder with content/legal/x.md and config.toml.
 func tree(t *testing.T) string {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "content", "legal", "x.md"), "x")
@@ -67,50 +97,75 @@ func tree(t *testing.T) string {
 	return dir
 }
 
-func want(t *testing.T, got []string, want ...string) {
-	t.Helper()
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("batch = %v, want %v", got, want)
-	}
-}
-
 func TestSaves(t *testing.T) {
 	dir := tree(t)
-	md := filepath.Join(dir, "content", "legal", "x.md")
+	legal := filepath.Join(dir, "content", "legal")
+	md := filepath.Join(legal, "x.md")
+	config := filepath.Join(dir, "config.toml")
 	tests := []struct {
 		name string
 		save func()
-		want []string
+		want []string // nil: no batch at all
 	}{
 		{"in place", func() { write(t, md, "in place") }, []string{"content/legal/x.md"}},
 		{"atomic rename over", func() {
-			tmp := filepath.Join(filepath.Dir(md), ".x.md.tmp-123")
+			tmp := filepath.Join(legal, ".x.md.tmp-123")
 			write(t, tmp, "atomic")
-			os.Rename(tmp, md)
+			rename(t, tmp, md)
 		}, []string{"content/legal/x.md"}},
-		{"vim", func() {
-			probe := filepath.Join(filepath.Dir(md), "4913")
+		{"vim with backup", func() {
+			probe := filepath.Join(legal, "4913")
 			write(t, probe, "")
-			os.Remove(probe)
-			os.Rename(md, md+"~")
+			remove(t, probe)
+			write(t, filepath.Join(legal, ".x.md.swp"), "swap")
+			rename(t, md, md+"~")
 			write(t, md, "vim")
-			os.Remove(md + "~")
+			remove(t, md+"~")
+			remove(t, filepath.Join(legal, ".x.md.swp"))
+		}, []string{"content/legal/x.md"}},
+		{"emacs", func() {
+			lock := filepath.Join(legal, ".#x.md")
+			if err := os.Symlink("user@host.123:456", lock); err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(legal, "#x.md#"), "autosave")
+			write(t, md, "emacs")
+			remove(t, filepath.Join(legal, "#x.md#"))
+			remove(t, lock)
 		}, []string{"content/legal/x.md"}},
 		{"jetbrains safe write", func() {
 			write(t, md+"___jb_tmp___", "jb")
-			os.Rename(md, md+"___jb_old___")
-			os.Rename(md+"___jb_tmp___", md)
-			os.Remove(md + "___jb_old___")
+			rename(t, md, md+"___jb_old___")
+			rename(t, md+"___jb_tmp___", md)
+			remove(t, md+"___jb_old___")
 		}, []string{"content/legal/x.md"}},
-		{"swap file only", func() { write(t, filepath.Join(filepath.Dir(md), ".x.md.swp"), "swap") }, nil},
-		{"config replaced", func() {
-			tmp := filepath.Join(dir, ".config.toml.tmp")
+		{"gedit", func() {
+			tmp := filepath.Join(legal, ".goutputstream-Q1ZX2Y")
+			write(t, tmp, "gedit")
+			rename(t, tmp, md)
+		}, []string{"content/legal/x.md"}},
+		{"temporary files only", func() {
+			write(t, filepath.Join(legal, ".x.md.swp"), "swap")
+			write(t, filepath.Join(legal, "notes.tmp"), "tmp")
+			write(t, filepath.Join(legal, ".DS_Store"), "finder")
+			remove(t, filepath.Join(legal, ".x.md.swp"))
+		}, nil},
+		{"chmod only", func() {
+			if err := os.Chmod(md, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"single-file root replaced by rename", func() {
+			tmp := filepath.Join(dir, ".config.toml.tmp-9")
 			write(t, tmp, "title = 2")
-			os.Rename(tmp, filepath.Join(dir, "config.toml"))
+			rename(t, tmp, config)
 		}, []string{"config.toml"}},
-		{"file outside the roots", func() { write(t, filepath.Join(dir, "README.md"), "no") }, nil},
+		{"single-file root written in place", func() { write(t, config, "title = 3") }, []string{"config.toml"}},
+		{"sibling of a single-file root", func() { write(t, filepath.Join(dir, "README.md"), "no") }, nil},
+		{"deleted file", func() { remove(t, md) }, []string{"content/legal/x.md"}},
+		{"file created", func() { write(t, md, "back") }, []string{"content/legal/x.md"}},
 	}
-	w := start(t, filepath.Join(dir, "content"), filepath.Join(dir, "config.toml"))
+	w := start(t, Options{}, filepath.Join(dir, "content"), config)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.save()
@@ -118,7 +173,9 @@ func TestSaves(t *testing.T) {
 				none(t, w)
 				return
 			}
-			want(t, next(t, w, dir), tt.want...)
+			if got := next(t, w, dir); !slices.Equal(got, tt.want) {
+				t.Errorf("batch = %v, want %v", got, tt.want)
+			}
 			none(t, w)
 		})
 	}
@@ -126,26 +183,30 @@ func TestSaves(t *testing.T) {
 
 func TestNewAndDeletedFolders(t *testing.T) {
 	dir := tree(t)
-	w := start(t, filepath.Join(dir, "content"))
+	w := start(t, Options{}, filepath.Join(dir, "content"))
+	kit := filepath.Join(dir, "content", "press", "kit")
+
 	// A new folder with a file written at once: the file is reported even
-	// if it was created before the folder's watch existed.
-	write(t, filepath.Join(dir, "content", "press", "kit", "index.md"), "new")
-	got := next(t, w, dir)
-	if !contains(got, "content/press/kit/index.md") {
+	// though it was created before the folder's watch existed.
+	write(t, filepath.Join(kit, "index.md"), "new")
+	if got := next(t, w, dir); !slices.Contains(got, "content/press/kit/index.md") {
 		t.Errorf("batch %v lacks the new file", got)
 	}
+	none(t, w)
+
 	// Later writes inside the new folder are seen too.
-	write(t, filepath.Join(dir, "content", "press", "kit", "index.md"), "again")
-	want(t, next(t, w, dir), "content/press/kit/index.md")
-	// A deleted file.
-	os.Remove(filepath.Join(dir, "content", "legal", "x.md"))
-	want(t, next(t, w, dir), "content/legal/x.md")
+	write(t, filepath.Join(kit, "index.md"), "again")
+	write(t, filepath.Join(kit, "logo.svg"), "<svg/>")
+	if got, want := next(t, w, dir), []string{"content/press/kit/index.md", "content/press/kit/logo.svg"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+
 	// A deleted folder: reported, its watches dropped, no error.
-	os.RemoveAll(filepath.Join(dir, "content", "press"))
-	got = next(t, w, dir)
-	if !contains(got, "content/press") {
+	remove(t, filepath.Join(dir, "content", "press"))
+	if got := next(t, w, dir); !slices.Contains(got, "content/press") {
 		t.Errorf("batch %v lacks the deleted folder", got)
 	}
+	none(t, w)
 	w.mu.Lock()
 	for d := range w.watched {
 		if strings.Contains(d, "press") {
@@ -153,37 +214,145 @@ func TestNewAndDeletedFolders(t *testing.T) {
 		}
 	}
 	w.mu.Unlock()
+
+	// A folder moved in from outside the roots, with files in it.
+	outside := filepath.Join(dir, "drafts")
+	write(t, filepath.Join(outside, "a.md"), "a")
+	write(t, filepath.Join(outside, "b", "c.md"), "c")
+	rename(t, outside, filepath.Join(dir, "content", "drafts"))
+	if got, want := next(t, w, dir), []string{"content/drafts", "content/drafts/a.md", "content/drafts/b", "content/drafts/b/c.md"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	write(t, filepath.Join(dir, "content", "drafts", "b", "c.md"), "edited")
+	if got, want := next(t, w, dir), []string{"content/drafts/b/c.md"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	// And moved out again: one path, and its watches go.
+	rename(t, filepath.Join(dir, "content", "drafts"), outside)
+	if got, want := next(t, w, dir), []string{"content/drafts"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	write(t, filepath.Join(outside, "b", "c.md"), "not ours")
+	none(t, w)
 }
 
-func TestMissingRootAppears(t *testing.T) {
+func TestRootsComingAndGoing(t *testing.T) {
 	dir := t.TempDir()
-	w := start(t, filepath.Join(dir, "static"))
-	write(t, filepath.Join(dir, "static", "favicon.svg"), "<svg/>")
-	got := next(t, w, dir)
-	if !contains(got, "static/favicon.svg") && !contains(got, "static") {
-		t.Errorf("batch = %v, want the new static folder", got)
+	static := filepath.Join(dir, "static")
+	config := filepath.Join(dir, "config.toml")
+	w := start(t, Options{}, static, config)
+
+	// Missing roots are picked up when they appear.
+	write(t, filepath.Join(static, "favicon.svg"), "<svg/>")
+	if got, want := next(t, w, dir), []string{"static", "static/favicon.svg"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	write(t, config, "title = 1")
+	if got, want := next(t, w, dir), []string{"config.toml"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	// A root folder removed and made again is still watched.
+	remove(t, static)
+	if got, want := next(t, w, dir), []string{"static", "static/favicon.svg"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	write(t, filepath.Join(static, "img", "a.png"), "png")
+	if got := next(t, w, dir); !slices.Contains(got, "static/img/a.png") {
+		t.Errorf("batch %v lacks the file in the recreated root", got)
+	}
+	write(t, filepath.Join(static, "img", "a.png"), "png2")
+	if got, want := next(t, w, dir), []string{"static/img/a.png"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
 	}
 }
 
 func TestBurstIsOneBatch(t *testing.T) {
 	dir := tree(t)
-	w := start(t, filepath.Join(dir, "content"))
+	w := start(t, Options{}, filepath.Join(dir, "content"))
+	var want []string
 	for i := range 50 {
-		write(t, filepath.Join(dir, "content", "legal", fmt.Sprintf("p%02d.md", i)), "burst")
+		name := fmt.Sprintf("content/legal/p%02d.md", i)
+		want = append(want, name)
+		write(t, filepath.Join(dir, name), "burst")
 	}
-	got := next(t, w, dir)
-	if len(got) != 50 {
-		t.Errorf("burst of 50 writes gave a batch of %d paths", len(got))
+	if got := next(t, w, dir); !slices.Equal(got, want) {
+		t.Errorf("burst of 50 writes gave the batch %v", got)
 	}
 	none(t, w)
 }
 
-func TestCloseEndsLoop(t *testing.T) {
+func TestEndlessStreamStillYieldsBatches(t *testing.T) {
+	dir := tree(t)
+	const d = 20 * time.Millisecond
+	w := start(t, Options{Debounce: d}, filepath.Join(dir, "content"))
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(d / 4)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				_ = os.WriteFile(filepath.Join(dir, "content", "legal", "x.md"), []byte(fmt.Sprint(i)), 0o644)
+			}
+		}
+	}()
+	defer func() { close(stop); <-stopped }()
+	// The writes never pause for d, yet a batch comes within about 10×d.
+	select {
+	case b := <-w.Batches():
+		if len(b.Paths) != 1 {
+			t.Errorf("batch = %v", b.Paths)
+		}
+	case <-time.After(40 * d):
+		t.Fatal("no batch while events kept coming")
+	}
+}
+
+func TestBatchesMergeWhileReceiverIsBusy(t *testing.T) {
+	dir := tree(t)
+	w := start(t, Options{}, filepath.Join(dir, "content"))
+	write(t, filepath.Join(dir, "content", "a.md"), "a")
+	time.Sleep(3 * debounce) // the first burst ends; nobody receives it
+	write(t, filepath.Join(dir, "content", "b.md"), "b")
+	time.Sleep(3 * debounce)
+	if got, want := next(t, w, dir), []string{"content/a.md", "content/b.md"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+	none(t, w)
+}
+
+func TestIgnoreOption(t *testing.T) {
+	dir := tree(t)
+	w := start(t, Options{Ignore: func(p string) bool { return filepath.Base(p) == "node_modules" || filepath.Ext(p) == ".log" }}, filepath.Join(dir, "content"))
+	write(t, filepath.Join(dir, "content", "node_modules", "x.js"), "x")
+	write(t, filepath.Join(dir, "content", "debug.log"), "x")
+	none(t, w)
+	write(t, filepath.Join(dir, "content", "node_modules", "y.js"), "y")
+	write(t, filepath.Join(dir, "content", "page.md"), "x")
+	if got, want := next(t, w, dir), []string{"content/page.md"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := New([]string{filepath.Join(dir, "no", "such", "folder")}, Options{}); err == nil {
+		t.Error("New with a root whose parent is missing succeeded")
+	}
+}
+
+func TestCloseEndsEverything(t *testing.T) {
+	before := runtime.NumGoroutine()
 	dir := tree(t)
 	w, err := New([]string{filepath.Join(dir, "content")}, Options{Debounce: debounce})
 	if err != nil {
 		t.Fatal(err)
 	}
+	write(t, filepath.Join(dir, "content", "legal", "x.md"), "pending at close")
 	done := make(chan struct{})
 	go func() { w.Close(); close(done) }()
 	select {
@@ -193,6 +362,19 @@ func TestCloseEndsLoop(t *testing.T) {
 	}
 	if err := w.Close(); err != nil {
 		t.Errorf("second Close = %v", err)
+	}
+	if _, ok := <-w.Batches(); ok {
+		t.Error("Batches not closed by Close")
+	}
+	if _, ok := <-w.Errors(); ok {
+		t.Error("Errors not closed by Close")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before", n, before)
 	}
 }
 
@@ -204,30 +386,41 @@ func TestIsEditorTemp(t *testing.T) {
 		{"x.md", false},
 		{"cookie-policy.md", false},
 		{"site.css", false},
+		{"config.toml", false},
+		{"_index.md", false},
+		{".well-known", false},
+		{"security.txt", false},
+		{".logo.svg", false},
+		{"2024.md", false},
+		{"1234", false},
 		{"4913", true},
+		{"5036", true},
+		{"04913", false},
 		{"x.md~", true},
 		{".x.md.swp", true},
+		{".x.md.swo", true},
 		{".x.md.swx", true},
+		{"x.swp", true},
 		{".#x.md", true},
 		{"#x.md#", true},
+		{"#", false},
 		{"x.md___jb_tmp___", true},
 		{"x.md___jb_old___", true},
 		{".x.md.tmp-123", true},
 		{"x.tmp", true},
+		{"X.TMP", true},
+		{".goutputstream-ABC123", true},
+		{"x.md.kate-swp", true},
 		{".DS_Store", true},
+		{"Thumbs.db", true},
+		{"brochure.pdf.crdownload", true},
+		{"brochure.pdf.part", true},
 	}
 	for _, tt := range tests {
-		if got := IsEditorTemp(filepath.Join("/site/content", tt.name)); got != tt.want {
-			t.Errorf("IsEditorTemp(%q) = %v, want %v", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsEditorTemp(filepath.Join("/site/content", tt.name)); got != tt.want {
+				t.Errorf("IsEditorTemp(%q) = %v, want %v", tt.name, got, tt.want)
+			}
+		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

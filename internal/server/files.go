@@ -1,0 +1,174 @@
+package server
+
+import (
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/certiron/certiron-site/internal/output"
+)
+
+// Static serves a built site as a static host does, without live reload:
+// its files, the headers of its _headers file, 404.html for unknown paths.
+func Static(set *output.Set) http.Handler {
+	rules := rulesOf(set)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		serveFile(w, r, set, rules, nil)
+	})
+}
+
+// headersFile is the host's configuration, part of the set but never
+// served.
+const headersFile = "_headers"
+
+func rulesOf(set *output.Set) Rules {
+	if f := set.Get(headersFile); f != nil {
+		return ParseHeaders(f.Data)
+	}
+	return nil
+}
+
+// contentTypes are the types of the files a site is made of, fixed here
+// rather than left to the system's MIME tables.
+var contentTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".htm":         "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".map":         "application/json",
+	".webmanifest": "application/manifest+json",
+	".xml":         "application/xml; charset=utf-8",
+	".rss":         "application/rss+xml; charset=utf-8",
+	".atom":        "application/atom+xml; charset=utf-8",
+	".txt":         "text/plain; charset=utf-8",
+	".md":          "text/markdown; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".jpg":         "image/jpeg",
+	".jpeg":        "image/jpeg",
+	".gif":         "image/gif",
+	".webp":        "image/webp",
+	".avif":        "image/avif",
+	".ico":         "image/x-icon",
+	".pdf":         "application/pdf",
+	".woff":        "font/woff",
+	".woff2":       "font/woff2",
+}
+
+// contentType returns the Content-Type for a file: from the table above,
+// then the system's MIME tables, then by sniffing its bytes. Text types
+// always say charset=utf-8.
+func contentType(name string, data []byte) string {
+	ext := strings.ToLower(path.Ext(name))
+	ct, ok := contentTypes[ext]
+	if !ok && ext != "" {
+		ct = mime.TypeByExtension(ext)
+	}
+	if ct == "" {
+		ct = http.DetectContentType(data)
+	}
+	if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset=") {
+		ct += "; charset=utf-8"
+	}
+	return ct
+}
+
+// resolve maps a request to the name of a file of a site. It refuses
+// anything that could name a path outside the site however it is encoded:
+// "." and ".." segments, empty segments ("//"), backslashes, NUL, and
+// percent-encoded slashes or backslashes, which would change where the
+// segments split. A path ending in "/" names the folder's index.html.
+func resolve(r *http.Request) (name string, ok bool) {
+	raw := strings.ToLower(r.URL.EscapedPath())
+	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") {
+		return "", false
+	}
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
+		return "", false
+	}
+	segs := strings.Split(p[1:], "/")
+	for i, seg := range segs {
+		if seg == "." || seg == ".." || seg == "" && i < len(segs)-1 {
+			return "", false
+		}
+	}
+	name = p[1:]
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if name == headersFile || !output.ValidPath(name) {
+		return "", false
+	}
+	return name, true
+}
+
+// serveFile answers one request from set. page, when set, rewrites HTML
+// pages (and their headers) before they are sent.
+func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules Rules, page func([]byte, http.Header) []byte) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	status := http.StatusOK
+	rulePath := r.URL.Path
+	name, ok := resolve(r)
+	var f *output.File
+	if ok {
+		f = set.Get(name)
+		if f == nil && !strings.HasSuffix(name, "/index.html") && name != "index.html" && set.Get(name+"/index.html") != nil {
+			redirectToFolder(w, r)
+			return
+		}
+	} else {
+		rulePath = "/404.html"
+	}
+	if f == nil {
+		status = http.StatusNotFound
+		if f = set.Get("404.html"); f == nil {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+	}
+	rules.Apply(h, rulePath)
+	// The dev server never lets a browser keep a copy, whatever _headers
+	// says for production.
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	ct := contentType(f.Path, f.Data)
+	h.Set("Content-Type", ct)
+	body := f.Data
+	if page != nil && strings.HasPrefix(ct, "text/html") {
+		body = page(body, h)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// redirectToFolder sends "/legal" to "/legal/", keeping the query. The
+// target is built from the request as the browser sent it, so it stays
+// right when the server is mounted under a prefix (http.StripPrefix).
+func redirectToFolder(w http.ResponseWriter, r *http.Request) {
+	target := r.URL.EscapedPath()
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
+		target = u.EscapedPath()
+	}
+	target += "/"
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusMovedPermanently)
+}
