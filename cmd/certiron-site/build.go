@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/output"
@@ -17,10 +20,10 @@ import (
 func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	source := fs.String("source", ".", "site folder holding config.toml, content/, themes/ and static/")
-	dest := fs.String("dest", "", "output folder (default SOURCE/public)")
+	dest := fs.String("dest", "", "output folder (default SOURCE/public); never one holding or inside the sources")
 	baseURL := fs.String("baseURL", "", "override config.toml's baseURL, e.g. https://preview.certiron.io/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
-	verbose := fs.Bool("v", false, "print the time each step took")
+	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -30,15 +33,42 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *dest == "" {
 		*dest = filepath.Join(*source, "public")
 	}
+	// Refuse a destination that overlaps the sources before anything is
+	// created: the build replaces the whole destination.
+	real, err := output.CheckDest(*dest, *source, site.Inputs(*source))
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	limitMemory()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	// Pages are written to a new folder as soon as they are rendered; it
 	// replaces dest only if the whole build, audits included, succeeds.
-	w, err := output.NewWriter(*dest)
+	w, err := output.NewWriter(real)
 	if err != nil {
 		return fmt.Errorf("preparing %s: %w", *dest, err)
 	}
-	res := site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add})
+	if *verbose && len(w.Stale) > 0 {
+		fmt.Fprintf(stderr, "removed %d temporary folder%s left by interrupted builds: %s\n", len(w.Stale), plural(len(w.Stale)), strings.Join(w.Stale, ", "))
+	}
+	done := make(chan *site.Result, 1)
+	go func() { done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add}) }()
+	var res *site.Result
+	select {
+	case sig := <-sigs:
+		w.Abort()
+		fmt.Fprintf(stderr, "interrupted: build stopped, %s is untouched\n", *dest)
+		return interrupted{sig}
+	case res = <-done:
+	}
+	warn(res, stderr)
+	if *verbose {
+		for _, s := range res.Skipped {
+			fmt.Fprintf(stderr, "skipped %s: %s\n", s.Path, s.Reason)
+		}
+	}
 	if err := report(res, stderr); err != nil {
 		w.Abort()
 		return err
@@ -51,10 +81,44 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		for _, s := range res.Steps {
 			fmt.Fprintf(stderr, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
 		}
+		if len(st.Kept) > 0 {
+			fmt.Fprintf(stderr, "kept %s in %s untouched\n", strings.Join(st.Kept, ", "), *dest)
+		}
 	}
 	fmt.Fprintf(stdout, "built %d pages, %d files (%d changed, %d unchanged) into %s in %s\n",
 		res.Pages, res.Files.Len(), st.Written, st.Unchanged, *dest, time.Since(start).Round(time.Millisecond))
+	if n := len(st.Removed); n > 0 {
+		fmt.Fprintf(stdout, "removed %d file%s not produced by the site: %s; put files to publish under static/\n", n, plural(n), list(st.Removed, 10))
+	}
 	return nil
+}
+
+// interrupted is a build stopped by a signal; the exit status is
+// 128 + the signal's number, as shells report it (130 for Ctrl-C).
+type interrupted struct{ sig os.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+func (i interrupted) code() int {
+	if s, ok := i.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
+// list names up to n items, then how many more.
+func list(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// warn prints a build's warnings.
+func warn(res *site.Result, stderr io.Writer) {
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 }
 
 // report prints a build's errors and allowed exceptions; it returns

@@ -43,9 +43,12 @@ func main() {
 }
 
 func exitCode(err error) int {
+	var sig interrupted
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &sig):
+		return sig.code()
 	case errors.Is(err, errUsage):
 		return 2
 	default:
@@ -76,7 +79,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "certiron-site: unknown command %q\n\n%s", args[0], usage)
 		return errUsage
 	}
-	if err != nil && !errors.Is(err, errUsage) && !errors.Is(err, errFailed) {
+	var sig interrupted
+	if err != nil && !errors.Is(err, errUsage) && !errors.Is(err, errFailed) && !errors.As(err, &sig) {
 		fmt.Fprintf(stderr, "certiron-site: %v\n", err)
 	}
 	return err

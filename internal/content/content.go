@@ -5,15 +5,14 @@ package content
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
-	"io/fs"
+	"net/url"
+	"strconv"
 	"path"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // Dir is the content folder's name inside the site root.
@@ -61,6 +60,7 @@ type Page struct {
 type Asset struct {
 	Source  string
 	OutPath string
+	File    source.File
 }
 
 // Options control loading.
@@ -87,17 +87,17 @@ func Parse(source, rel string, src []byte) (*Page, diag.List) {
 		return nil, errs
 	}
 	p := &Page{FrontMatter: *meta, Source: source, Rel: rel, Src: src, Body: body, BodyLine: bodyLine, Sum: sha256.Sum256(src)}
-	base := path.Base(rel)
+	stem := Stem(rel)
 	dir := path.Dir(rel)
 	if dir == "." {
 		dir = ""
 	}
 	switch {
-	case base == "_index.md" && dir == "":
+	case stem == "_index" && dir == "":
 		p.Kind = Home
-	case base == "_index.md":
+	case stem == "_index":
 		p.Kind, p.Section = Section, dir
-	case base == "index.md" && dir != "":
+	case stem == "index" && dir != "":
 		p.Kind, p.Bundle = Single, true
 		p.Section = parentDir(dir)
 	default:
@@ -118,6 +118,8 @@ func parentDir(d string) string {
 }
 
 // place computes URL and OutPath from the file's path, slug and url.
+// OutPath is the file written (UTF-8, as named); URL is the same path
+// percent-encoded, as it is written in links, the sitemap and headers.
 func (p *Page) place() *diag.Error {
 	at := func(key string) diag.Pos {
 		return diag.Pos{File: p.Source, Line: keyLine(p.Src, key), Col: 1}
@@ -130,20 +132,25 @@ func (p *Page) place() *diag.Error {
 		if strings.Contains(u, `\`) || strings.ContainsAny(u, "?#\x00") {
 			return diag.Errorf(at("url"), "url %q may hold only a path (no \\, ? or #)", u)
 		}
-		for _, seg := range strings.Split(u, "/") {
+		dec, err := url.PathUnescape(u)
+		if err != nil {
+			return diag.Errorf(at("url"), "url %q is not a valid path: %v", u, err)
+		}
+		for _, seg := range strings.Split(dec, "/") {
 			if seg == ".." || seg == "." {
 				return diag.Errorf(at("url"), "url %q uses %q; a page's url must stay inside the site", u, seg)
 			}
 		}
-		clean := path.Clean("/" + u)
+		clean := path.Clean("/" + dec)
 		if path.Ext(clean) != "" && !strings.HasSuffix(u, "/") {
-			p.URL, p.OutPath = clean, clean[1:]
+			p.OutPath = clean[1:]
 		} else {
 			if clean != "/" {
 				clean += "/"
 			}
-			p.URL, p.OutPath = clean, clean[1:]+"index.html"
+			p.OutPath = clean[1:] + "index.html"
 		}
+		p.URL = EscapePath(clean)
 		if !output.ValidPath(p.OutPath) {
 			return diag.Errorf(at("url"), "url %q does not name a file inside the site", u)
 		}
@@ -158,22 +165,113 @@ func (p *Page) place() *diag.Error {
 	default:
 		dir = strings.TrimSuffix(p.Rel, path.Ext(p.Rel))
 	}
+	if dir == "." {
+		dir = ""
+	}
+	dir, e := URLPath(dir)
+	if e != "" {
+		return diag.Errorf(diag.Pos{File: p.Source}, "%s", e)
+	}
 	if p.Slug != "" && p.Kind != Home {
 		s := p.Slug
 		if strings.ContainsAny(s, `/\?#`+"\x00") || s == "." || s == ".." || strings.TrimSpace(s) == "" {
 			return diag.Errorf(at("slug"), "slug %q must be one path segment (no /, \\, ? or #, not . or ..)", s)
+		}
+		if dec, err := url.PathUnescape(s); err == nil && (dec == "." || dec == "..") {
+			return diag.Errorf(at("slug"), "slug %q stands for %q; a page's slug must stay inside the site", s, dec)
 		}
 		dir = path.Join(path.Dir(dir), s)
 	}
 	if dir == "" || dir == "." {
 		p.URL, p.OutPath = "/", "index.html"
 	} else {
-		p.URL, p.OutPath = "/"+dir+"/", dir+"/index.html"
+		p.URL, p.OutPath = EscapePath("/"+dir+"/"), dir+"/index.html"
 	}
 	if !output.ValidPath(p.OutPath) {
 		return diag.Errorf(diag.Pos{File: p.Source, Line: 1, Col: 1}, "page would be written outside the site (%s)", p.OutPath)
 	}
 	return nil
+}
+
+// URLName turns a file or folder name into the name of its URL: lower
+// case, each run of spaces and underscores one "-" ("Terms of
+// Service" → "terms-of-service"). Other characters are kept (UTF-8);
+// EscapePath encodes them where a URL is written.
+func URLName(name string) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range strings.ToLower(name) {
+		if r == ' ' || r == '_' || r == '\t' {
+			gap = true
+			continue
+		}
+		if gap {
+			b.WriteByte('-')
+			gap = false
+		}
+		b.WriteRune(r)
+	}
+	if gap {
+		b.WriteByte('-')
+	}
+	return b.String()
+}
+
+// URLPath applies URLName to every segment of the slash path rel, and
+// returns a message when a segment would stand for "." or ".." once a
+// browser or a CDN decodes it (a file named "%2e%2e.md").
+func URLPath(rel string) (string, string) {
+	if rel == "" {
+		return "", ""
+	}
+	segs := strings.Split(rel, "/")
+	for i, seg := range segs {
+		n := URLName(seg)
+		if d := decoded(n); d == "." || d == ".." {
+			return "", "the name " + strconv.Quote(seg) + " stands for " + strconv.Quote(decoded(n)) + " in a URL; rename the file or folder"
+		}
+		segs[i] = n
+	}
+	return strings.Join(segs, "/"), ""
+}
+
+func decoded(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// EscapePath percent-encodes a slash path for writing in a URL: every
+// byte that is not allowed in a path segment (spaces, "%", "?", "#",
+// non-ASCII letters) is escaped, and the slashes are kept.
+func EscapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// KeyPos is the position of a front-matter key in the page's file, or
+// the file alone when the page does not set it.
+func (p *Page) KeyPos(key string) diag.Pos {
+	if l := keyLine(p.Src, key); l > 1 || l == 1 && bytes.HasPrefix(p.Src, []byte(key)) {
+		return diag.Pos{File: p.Source, Line: l, Col: 1}
+	}
+	return diag.Pos{File: p.Source}
+}
+
+// Origin is the position that decided where the page is published: its
+// url or slug key, else its file (whose name the URL comes from).
+func (p *Page) Origin() diag.Pos {
+	switch {
+	case p.FrontMatter.URL != "":
+		return p.KeyPos("url")
+	case p.Slug != "" && p.Kind != Home:
+		return p.KeyPos("slug")
+	}
+	return diag.Pos{File: p.Source}
 }
 
 // keyLine finds the line of a front-matter key; 1 when unknown.
@@ -203,97 +301,111 @@ type Tree struct {
 type Entry struct {
 	Rel  string // path inside content/
 	Page bool   // a Markdown page (not a bundle resource)
+	File source.File
 }
 
-// Walk lists content/ in sorted order: Markdown pages, and other files
-// (bundle resources and assets). Hidden files and editors' temporary
-// files are skipped.
-func Walk(contentDir string) ([]Entry, error) {
-	var entries []Entry
-	bundles := map[string]bool{} // folders holding index.md
-	err := filepath.WalkDir(contentDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == contentDir && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipDir
-			}
-			return err
-		}
-		name := d.Name()
-		if p != contentDir && Skip(name) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		rel, _ := filepath.Rel(contentDir, p)
-		rel = filepath.ToSlash(rel)
-		if name == "index.md" && path.Dir(rel) != "." {
-			bundles[path.Dir(rel)] = true
-		}
-		entries = append(entries, Entry{Rel: rel, Page: strings.HasSuffix(name, ".md")})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Markdown inside a bundle (other than its index.md) belongs to the
-	// bundle and is not a page of its own.
-	for i, e := range entries {
-		if !e.Page || path.Base(e.Rel) == "index.md" && bundles[path.Dir(e.Rel)] {
-			continue
-		}
-		for d := path.Dir(e.Rel); d != "."; d = path.Dir(d) {
-			if bundles[d] {
-				entries[i].Page = false
-				break
-			}
-		}
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Rel < entries[j].Rel })
-	return entries, nil
-}
-
-// Skip reports whether a file or folder name is hidden or an editor's
-// temporary, swap or backup file, which never become part of a site.
-func Skip(name string) bool {
-	switch {
-	case name == "" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~"):
-		return true
-	case name == "4913" || strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp"):
-		return true
-	case strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___"):
+// IsMarkdown reports whether a file name is a Markdown page's: ".md" or
+// ".markdown", in any letter case.
+func IsMarkdown(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown":
 		return true
 	}
 	return false
 }
 
+// Stem is a Markdown file's name without its extension, in lower case:
+// "index" for a bundle's page, "_index" for a section's.
+func Stem(rel string) string {
+	b := path.Base(rel)
+	return strings.ToLower(strings.TrimSuffix(b, path.Ext(b)))
+}
+
+// Walk lists content/ in sorted order: the Markdown pages, and the other
+// files that belong to a page, that is, those in a page bundle's folder
+// (beside an index.md, at any depth below it) or beside a section's
+// _index.md. Editors' and systems' leftovers and config.toml's ignore
+// patterns are left out by the source tree; files that belong to no page
+// are left out here, and listed in skipped.
+func Walk(t *source.Tree) (entries []Entry, l *source.Listing) {
+	l = t.Walk(Dir)
+	bundles := map[string]bool{}  // folders holding index.md
+	sections := map[string]bool{} // folders holding _index.md
+	for _, f := range l.Files {
+		if !IsMarkdown(f.Rel) {
+			continue
+		}
+		switch Stem(f.Rel) {
+		case "index":
+			if path.Dir(f.Rel) != "." {
+				bundles[path.Dir(f.Rel)] = true
+			}
+		case "_index":
+			sections[path.Dir(f.Rel)] = true
+		}
+	}
+	inBundle := func(rel string) bool {
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			if bundles[d] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range l.Files {
+		md := IsMarkdown(f.Rel)
+		switch {
+		case md && Stem(f.Rel) == "index" && bundles[path.Dir(f.Rel)]:
+			entries = append(entries, Entry{Rel: f.Rel, Page: true, File: f})
+		case md && inBundle(f.Rel):
+			// Markdown inside a bundle belongs to it: not a page, and
+			// not published.
+			l.Skipped = append(l.Skipped, source.Skipped{Path: f.Path, Reason: "Markdown inside a page bundle"})
+		case md:
+			entries = append(entries, Entry{Rel: f.Rel, Page: true, File: f})
+		case inBundle(f.Rel) || sections[path.Dir(f.Rel)]:
+			entries = append(entries, Entry{Rel: f.Rel, File: f})
+		default:
+			l.Skipped = append(l.Skipped, source.Skipped{Path: f.Path, Reason: "not beside a page: content/ publishes other files only beside an index.md or _index.md (put it under static/)"})
+		}
+	}
+	return entries, l
+}
+
 // Place decides where the non-page files go: a bundle's files beside its
-// page (following the page's slug or url), other files at their own path.
-func Place(entries []Entry, pages []*Page) []Asset {
+// page (following the page's slug or url), a section's beside its list,
+// each name made a URL name as pages' are. A name that cannot be a URL
+// is an error at the file.
+func Place(entries []Entry, pages []*Page) ([]Asset, diag.List) {
 	bundleURL := map[string]string{} // content folder → published folder
 	for _, p := range pages {
-		if p.Bundle {
+		if p.Bundle || p.Kind == Section {
 			bundleURL[path.Dir(p.Rel)] = strings.TrimSuffix(p.OutPath, "index.html")
 		}
 	}
 	var assets []Asset
+	var errs diag.List
 	for _, e := range entries {
-		if e.Page || strings.HasSuffix(e.Rel, ".md") {
+		if e.Page {
 			continue
 		}
-		out := e.Rel
+		// Below the page's published folder (which follows its slug or
+		// url), or at its own path for the home page's section.
+		base, rest := "", e.Rel
 		for d := path.Dir(e.Rel); d != "."; d = path.Dir(d) {
 			if to, ok := bundleURL[d]; ok {
-				out = to + strings.TrimPrefix(e.Rel, d+"/")
+				base, rest = to, strings.TrimPrefix(e.Rel, d+"/")
 				break
 			}
 		}
-		assets = append(assets, Asset{Source: Dir + "/" + e.Rel, OutPath: out})
+		named, msg := URLPath(rest)
+		if msg != "" {
+			errs.Add(diag.Pos{File: Dir + "/" + e.Rel}, "%s", msg)
+			continue
+		}
+		assets = append(assets, Asset{Source: Dir + "/" + e.Rel, OutPath: base + named, File: e.File})
 	}
-	return assets
+	return assets, errs
 }
 
 // FirstHeading returns the text of the first level-1 ATX heading of a

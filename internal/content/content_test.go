@@ -3,11 +3,13 @@ package content
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 func TestParse(t *testing.T) {
@@ -105,20 +107,30 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestWalkAndPlace(t *testing.T) {
-	dir := t.TempDir()
+	root := t.TempDir()
 	for name, data := range map[string]string{
-		"_index.md":                   "# Home",
-		"legal/_index.md":             "# Legal",
-		"legal/cookie-policy.md":      "# CP",
-		"legal/.cookie-policy.md.swp": "swap",
-		"legal/cookie-policy.md~":     "backup",
-		"legal/4913":                  "",
-		"press/index.md":              "+++\nslug = \"news\"\n+++\n",
-		"press/kit.pdf":               "%PDF",
-		"press/notes.md":              "bundle-only markdown",
-		"files/brochure.pdf":          "%PDF",
+		"_index.md":                         "# Home",
+		"legal/_index.md":                   "# Legal",
+		"legal/cookie-policy.md":            "# CP",
+		"legal/.cookie-policy.md.swp":       "swap",
+		"legal/cookie-policy.md~":           "backup",
+		"legal/cookie-policy.md.bak":        "+++\ntitle = \"draft\"\n+++\n",
+		"legal/Thumbs.db":                   "x",
+		"legal/desktop.ini":                 "x",
+		"legal/.DS_Store":                   "x",
+		"legal/~$draft.docx":                "x",
+		"legal/4913":                        "",
+		"legal/Terms.MD":                    "# Terms",
+		"legal/x.markdown":                  "# X",
+		"legal/DPA_v2.pdf":                  "%PDF",
+		"press/index.md":                    "+++\nslug = \"news\"\n+++\n",
+		"press/kit.pdf":                     "%PDF",
+		"press/Press Kit/Logo Dark.svg":     "<svg/>",
+		"press/notes.md":                    "bundle-only markdown",
+		"files/brochure.pdf":                "%PDF",
+		"Terms of Service/Über uns_2026.md": "# Ü",
 	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
+		p := filepath.Join(root, Dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -126,36 +138,87 @@ func TestWalkAndPlace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	entries, err := Walk(dir)
+	tree, err := source.Open(root, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	entries, l := Walk(tree)
+	if len(l.Errors) > 0 {
+		t.Fatal(l.Errors)
 	}
 	var got []string
 	for _, e := range entries {
 		got = append(got, e.Rel+map[bool]string{true: " page", false: ""}[e.Page])
 	}
-	want := "_index.md page,files/brochure.pdf,legal/_index.md page,legal/cookie-policy.md page,press/index.md page,press/kit.pdf,press/notes.md"
+	want := "Terms of Service/Über uns_2026.md page,_index.md page,legal/DPA_v2.pdf,legal/Terms.MD page,legal/_index.md page,legal/cookie-policy.md page,legal/x.markdown page,press/Press Kit/Logo Dark.svg,press/index.md page,press/kit.pdf"
 	if strings.Join(got, ",") != want {
-		t.Errorf("Walk = %s\nwant   %s", strings.Join(got, ","), want)
+		t.Errorf("Walk =\n%s\nwant\n%s", strings.Join(got, ","), want)
+	}
+	var skipped []string
+	for _, s := range l.Skipped {
+		skipped = append(skipped, s.Path)
+	}
+	wantSkipped := "content/files/brochure.pdf,content/legal/.DS_Store,content/legal/.cookie-policy.md.swp,content/legal/4913,content/legal/Thumbs.db,content/legal/cookie-policy.md.bak,content/legal/cookie-policy.md~,content/legal/desktop.ini,content/legal/~$draft.docx,content/press/notes.md"
+	sort.Strings(skipped)
+	if strings.Join(skipped, ",") != wantSkipped {
+		t.Errorf("skipped =\n%s\nwant\n%s", strings.Join(skipped, ","), wantSkipped)
 	}
 	var pages []*Page
+	var urls []string
 	for _, e := range entries {
 		if e.Page {
-			src, _ := os.ReadFile(filepath.Join(dir, e.Rel))
+			src, _ := tree.Read(e.File)
 			p, errs := Parse("content/"+e.Rel, e.Rel, src)
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
 			pages = append(pages, p)
+			urls = append(urls, p.URL+" "+p.OutPath)
 		}
 	}
+	wantURLs := "/terms-of-service/%C3%BCber-uns-2026/ terms-of-service/über-uns-2026/index.html,/ index.html,/legal/terms/ legal/terms/index.html,/legal/ legal/index.html,/legal/cookie-policy/ legal/cookie-policy/index.html,/legal/x/ legal/x/index.html,/news/ news/index.html"
+	if strings.Join(urls, ",") != wantURLs {
+		t.Errorf("URLs =\n%s\nwant\n%s", strings.Join(urls, ","), wantURLs)
+	}
+	assets, errs := Place(entries, pages)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
 	var placed []string
-	for _, a := range Place(entries, pages) {
+	for _, a := range assets {
 		placed = append(placed, a.Source+"→"+a.OutPath)
 	}
-	wantPlaced := "content/files/brochure.pdf→files/brochure.pdf,content/press/kit.pdf→news/kit.pdf"
+	wantPlaced := "content/legal/DPA_v2.pdf→legal/dpa-v2.pdf,content/press/Press Kit/Logo Dark.svg→news/press-kit/logo-dark.svg,content/press/kit.pdf→news/kit.pdf"
 	if strings.Join(placed, ",") != wantPlaced {
 		t.Errorf("Place = %s\nwant    %s", strings.Join(placed, ","), wantPlaced)
+	}
+}
+
+// TestURLNames: file names become URLs as writers expect, and a name
+// that a browser would read as "." or ".." is refused.
+func TestURLNames(t *testing.T) {
+	tests := []struct {
+		rel, url, out, err string
+	}{
+		{"legal/cookie-policy.md", "/legal/cookie-policy/", "legal/cookie-policy/index.html", ""},
+		{"legal/Terms of Service.md", "/legal/terms-of-service/", "legal/terms-of-service/index.html", ""},
+		{"legal/Privacy_Policy.md", "/legal/privacy-policy/", "legal/privacy-policy/index.html", ""},
+		{"Über uns.md", "/%C3%BCber-uns/", "über-uns/index.html", ""},
+		{"100% sure?.md", "/100%25-sure%3F/", "100%-sure?/index.html", ""},
+		{"%2e%2e.md", "", "", `the name "%2e%2e" stands for ".." in a URL`},
+		{"a/%2E/index.md", "", "", `the name "%2E" stands for "." in a URL`},
+	}
+	for _, tt := range tests {
+		p, errs := Parse("content/"+tt.rel, tt.rel, []byte("# x\n"))
+		if tt.err != "" {
+			if len(errs) == 0 || !strings.Contains(errs.Error(), tt.err) {
+				t.Errorf("Parse(%q) errors = %v, want %q", tt.rel, errs, tt.err)
+			}
+			continue
+		}
+		if len(errs) > 0 || p.URL != tt.url || p.OutPath != tt.out {
+			t.Errorf("Parse(%q) = %q %q %v, want %q %q", tt.rel, p.URL, p.OutPath, errs, tt.url, tt.out)
+		}
 	}
 }
 

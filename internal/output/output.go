@@ -28,27 +28,24 @@ type File struct {
 	Sources []string
 }
 
-// Set is a built site: files by path. A Set is not safe for concurrent
-// mutation; once built it may be read from many goroutines.
+// Set is a built site: files by path. A Set made by a Plan accepts only
+// the paths the plan accepted, each once; one made by NewSet accepts any
+// clean path once. A Set is not safe for concurrent mutation; once built
+// it may be read from many goroutines.
 type Set struct {
-	files map[string]*File
+	files   map[string]*File
+	planned map[string]bool // nil: any path
 }
 
-// NewSet returns an empty set.
+// NewSet returns an empty set accepting any clean path once.
 func NewSet() *Set { return &Set{files: make(map[string]*File)} }
 
-// Add puts f in the set and returns the file it replaced, if any.
-func (s *Set) Add(f *File) (prev *File) {
-	prev = s.files[f.Path]
-	s.files[f.Path] = f
-	return prev
-}
+// Add puts f in the set; it is Put for callers that built the set
+// themselves and know its paths are distinct (tests, placeholders).
+func (s *Set) Add(f *File) error { return s.Put(f) }
 
 // Get returns the file at p (a slash path without a leading slash), or nil.
 func (s *Set) Get(p string) *File { return s.files[p] }
-
-// Delete removes the file at p.
-func (s *Set) Delete(p string) { delete(s.files, p) }
 
 // Len is the number of files.
 func (s *Set) Len() int { return len(s.files) }
@@ -72,15 +69,6 @@ func (s *Set) Files() []*File {
 	return fs
 }
 
-// Clone returns a new set holding the same files.
-func (s *Set) Clone() *Set {
-	c := &Set{files: make(map[string]*File, len(s.files))}
-	for p, f := range s.files {
-		c.files[p] = f
-	}
-	return c
-}
-
 // ValidPath reports whether p can name a file of a site: a clean, relative,
 // slash-separated path that stays inside the site root.
 func ValidPath(p string) bool {
@@ -93,20 +81,21 @@ func ValidPath(p string) bool {
 	return p != ".." && !strings.HasPrefix(p, "../")
 }
 
-// WriteStats says what Write did.
+// WriteStats says what a Commit did.
 type WriteStats struct {
 	Written   int // files whose bytes changed or are new
 	Unchanged int // files kept from the previous output (same bytes, same mtime)
+	// Removed are the files of the previous output that the site no
+	// longer produces (pages deleted, or files someone put there by
+	// hand), slash paths in order.
+	Removed []string
+	// Kept are the hidden entries of the destination's top folder
+	// (".git" of a gh-pages worktree, ".well-known" is not one: the site
+	// may publish it) carried over untouched.
+	Kept []string
 }
 
-// Write writes the set to dest atomically: the files go to a new folder
-// beside dest, which replaces dest only once every file is written. Files
-// whose bytes equal those already in dest are hard-linked (or copied with
-// their modification time), so the previous mtimes survive and upload tools
-// see only real changes. Stale files from the previous output are gone. On
-// error dest is left exactly as it was. Files are not fsynced: like other
-// generators' output, public/ can always be built again, and a flush of
-// every file would cost more than the build.
+// Write writes the set to dest atomically (see Writer).
 func Write(s *Set, dest string) (WriteStats, error) {
 	w, err := NewWriter(dest)
 	if err != nil {
@@ -115,11 +104,27 @@ func Write(s *Set, dest string) (WriteStats, error) {
 	return w.Commit(s)
 }
 
-// Writer writes files into a new folder beside dest while a build is
-// still running, and swaps the folder in at Commit. Add may be called from
-// many goroutines.
+// Writer writes a new output into a fresh folder beside dest while a
+// build is still running, and puts it in dest's place at Commit, in one
+// rename, once every file is written: until then dest is exactly as it
+// was, and after Abort (a failed or interrupted build) it still is.
+//
+// Nothing in the new folder is ever opened for writing if it exists: a
+// file is created once (O_EXCL), so no write can go through a link into
+// the previous output. A file whose bytes equal those already in dest is
+// hard-linked to it instead (never written again, so sharing the inode
+// is safe), keeping its modification time, so upload tools see only real
+// changes. Files are not fsynced: public/ can always be built again, and
+// a flush of every file would cost more than the build.
+//
+// Add may be called from many goroutines.
 type Writer struct {
+	// Stale names the temporary folders of killed builds that NewWriter
+	// removed.
+	Stale []string
+
 	dest, tmp string
+	lock      *tempLock
 	next      chan *File
 	sending   sync.RWMutex // held to send on next; finish takes it to close next
 	wg        sync.WaitGroup
@@ -131,22 +136,20 @@ type Writer struct {
 	closed    bool
 }
 
-// NewWriter starts writing a new output for dest.
+// NewWriter starts writing a new output for dest, first removing the
+// temporary folders that killed builds left beside it.
 func NewWriter(dest string) (*Writer, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".tmp-")
+	stale := RemoveStale(dest)
+	lock, err := newTempLock(dest)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
-	}
-	w := &Writer{dest: dest, tmp: tmp, next: make(chan *File, 256), added: map[string][]byte{}, dirs: map[string]bool{}}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string][]byte{}, dirs: map[string]bool{}}
 	for range runtime.GOMAXPROCS(0) * 2 {
 		w.wg.Go(func() {
 			for f := range w.next {
@@ -171,6 +174,9 @@ func NewWriter(dest string) (*Writer, error) {
 	return w, nil
 }
 
+// Temp is the folder the new output is written to.
+func (w *Writer) Temp() string { return w.tmp }
+
 // mkdirs makes the folder d (slash path) and its parents under tmp once.
 func (w *Writer) mkdirs(d string) error {
 	if d == "." {
@@ -191,15 +197,11 @@ func (w *Writer) mkdirs(d string) error {
 	return nil
 }
 
-// Add writes f now, ahead of Commit. A path outside the output is an
-// error reported by Commit.
+// Add writes f now, ahead of Commit. Each path is written once: a second
+// Add of a path is an error reported by Commit.
 func (w *Writer) Add(f *File) {
 	if !ValidPath(f.Path) {
-		w.mu.Lock()
-		if w.err == nil {
-			w.err = fmt.Errorf("output path %q escapes the output folder", f.Path)
-		}
-		w.mu.Unlock()
+		w.fail(fmt.Errorf("output path %q escapes the output folder", f.Path))
 		return
 	}
 	w.sending.RLock()
@@ -209,41 +211,132 @@ func (w *Writer) Add(f *File) {
 		w.mu.Unlock()
 		return
 	}
+	if _, dup := w.added[f.Path]; dup {
+		w.mu.Unlock()
+		w.fail(fmt.Errorf("output %s written twice", f.Path))
+		return
+	}
 	w.added[f.Path] = f.Data
 	w.mu.Unlock()
 	w.next <- f
 }
 
-// Commit writes every file of s not yet added with the same bytes,
-// removes any added file s does not have, and swaps the folder in.
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+// Commit writes every file of s not yet added, checks that the files
+// added are exactly s's, carries the hidden entries of dest's top folder
+// over, and puts the new folder in dest's place.
 func (w *Writer) Commit(s *Set) (WriteStats, error) {
 	for _, f := range s.Files() {
 		w.mu.Lock()
 		data, ok := w.added[f.Path]
 		w.mu.Unlock()
-		if !ok || !bytes.Equal(data, f.Data) {
+		switch {
+		case !ok:
 			w.Add(f)
+		case !bytes.Equal(data, f.Data):
+			w.fail(fmt.Errorf("output %s was written with other bytes than the site's", f.Path))
 		}
 	}
 	w.finish()
-	defer os.RemoveAll(w.tmp)
-	if w.err != nil {
-		return w.st, w.err
-	}
-	for p := range w.added {
-		if s.Get(p) == nil {
-			if err := os.Remove(filepath.Join(w.tmp, filepath.FromSlash(p))); err != nil {
-				return w.st, err
+	defer w.lock.release()
+	if w.err == nil {
+		for p := range w.added {
+			if s.Get(p) == nil {
+				w.err = fmt.Errorf("output %s was written but is not part of the site", p)
+				break
 			}
 		}
 	}
-	return w.st, swap(w.tmp, w.dest)
+	if w.err != nil {
+		os.RemoveAll(w.tmp)
+		return w.st, w.err
+	}
+	removed, kept, err := w.carryOver(s)
+	if err != nil {
+		os.RemoveAll(w.tmp)
+		return w.st, err
+	}
+	if err := swap(w.tmp, w.dest); err != nil {
+		w.putBack(kept)
+		os.RemoveAll(w.tmp)
+		return w.st, err
+	}
+	os.RemoveAll(w.tmp) // the previous output, after the exchange
+	w.st.Removed, w.st.Kept = removed, kept
+	return w.st, nil
+}
+
+// carryOver moves the hidden entries of dest's top folder that the site
+// does not produce into the new folder, and lists the files of dest the
+// site no longer produces.
+func (w *Writer) carryOver(s *Set) (removed, kept []string, err error) {
+	entries, err := os.ReadDir(w.dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") && name != ".well-known" && !s.hasUnder(name) {
+			if err := os.Rename(filepath.Join(w.dest, name), filepath.Join(w.tmp, name)); err != nil {
+				w.putBack(kept)
+				return nil, nil, err
+			}
+			kept = append(kept, name)
+			continue
+		}
+		err := filepath.WalkDir(filepath.Join(w.dest, name), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			rel, _ := filepath.Rel(w.dest, p)
+			if rel = filepath.ToSlash(rel); s.Get(rel) == nil {
+				removed = append(removed, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Strings(removed)
+	return removed, kept, nil
+}
+
+// putBack returns carried-over entries to dest after a failed swap.
+func (w *Writer) putBack(kept []string) {
+	for _, name := range kept {
+		_ = os.Rename(filepath.Join(w.tmp, name), filepath.Join(w.dest, name))
+	}
+}
+
+// hasUnder reports whether the set has the file name or files below it.
+func (s *Set) hasUnder(name string) bool {
+	if s.files[name] != nil {
+		return true
+	}
+	for p := range s.files {
+		if strings.HasPrefix(p, name+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Abort stops writing and removes the new folder; dest is untouched.
 func (w *Writer) Abort() {
 	w.finish()
 	os.RemoveAll(w.tmp)
+	w.lock.release()
 }
 
 func (w *Writer) finish() {
@@ -259,7 +352,7 @@ func (w *Writer) finish() {
 	w.wg.Wait()
 }
 
-// writeOne writes f under tmp, reusing the file at the same path in dest
+// writeOne writes f under tmp, linking the file at the same path in dest
 // when its bytes are identical. kept reports the reuse.
 func writeOne(f *File, dest, tmp string) (kept bool, err error) {
 	rel := filepath.FromSlash(f.Path)
@@ -270,24 +363,38 @@ func writeOne(f *File, dest, tmp string) (kept bool, err error) {
 			if os.Link(from, to) == nil {
 				return true, nil
 			}
-			if err := os.WriteFile(to, f.Data, 0o644); err != nil {
+			if err := create(to, f.Data); err != nil {
 				return false, err
 			}
 			return true, os.Chtimes(to, fi.ModTime(), fi.ModTime())
 		}
 	}
-	return false, os.WriteFile(to, f.Data, 0o644)
+	return false, create(to, f.Data)
+}
+
+// create makes a new file holding data; it never opens one that exists.
+func create(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	return err
 }
 
 // swap puts the folder tmp in dest's place. Where the system can exchange
-// two names in one step it does, so dest never goes missing; elsewhere dest
-// is moved aside and tmp renamed into place.
+// two names in one step it does, so dest never goes missing, and tmp then
+// holds the previous output; elsewhere dest is moved aside and tmp
+// renamed into place.
 func swap(tmp, dest string) error {
 	if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, dest)
 	}
 	if exchange(tmp, dest) == nil {
-		return nil // tmp now holds the old output; the caller removes it
+		return nil
 	}
 	old := tmp + ".old"
 	if err := os.Rename(dest, old); err != nil {
@@ -297,5 +404,5 @@ func swap(tmp, dest string) error {
 		_ = os.Rename(old, dest)
 		return err
 	}
-	return os.RemoveAll(old)
+	return os.Rename(old, tmp)
 }

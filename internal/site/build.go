@@ -6,11 +6,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -24,6 +22,7 @@ import (
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
 	"github.com/certiron/certiron-site/internal/render"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // PolicyPage is the content file of the cookie policy, whose lastmod is the
@@ -42,14 +41,16 @@ type build struct {
 	themeKey [32]byte
 	conv     *markdown.Converter
 
+	src             *source.Tree
 	tree            *content.Tree
 	byRel           map[string]*content.Page
 	views           map[*content.Page]*Page
 	pages           []*Page // in source order
 	policy          *Page
-	files           *output.Set
-	claimed         map[string]string // output path → the source that wrote it
-	staticSrc       map[string]string
+	plan            *output.Plan
+	files           *output.Set // accepts what the plan accepted, once
+	statics         []staticFile
+	aliasList       []alias
 	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
 	seenHash        map[string]bool
@@ -69,7 +70,12 @@ func (b *build) fail(errs diag.List) bool {
 }
 
 func (b *build) loadConfig() bool {
-	src, err := os.ReadFile(filepath.Join(b.opt.Root, config.File))
+	tree, err := source.Open(b.opt.Root, nil)
+	if err != nil {
+		return b.fail(diag.List{diag.Errorf(diag.Pos{File: config.File}, "%v", err)})
+	}
+	b.src = tree
+	src, err := tree.ReadFile(config.File)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return b.fail(diag.List{diag.Errorf(diag.Pos{File: config.File}, "missing config file; a site needs config.toml in its root (is -source right?)")})
@@ -125,37 +131,102 @@ func (b *build) loadTheme() bool {
 }
 
 func (b *build) loadContent() bool {
-	tree, failed, errs := b.cache.loadDir(b.opt.Root, content.Options{Drafts: b.opt.Drafts})
+	tree, failed, errs := b.cache.loadDir(b.src, content.Options{Drafts: b.opt.Drafts})
 	b.fail(errs)
+	b.res.Skipped = append(b.res.Skipped, b.cache.skipped...)
+	b.res.Warnings = append(b.res.Warnings, b.cache.warnings...)
 	if tree == nil {
 		return false
 	}
 	b.failed = failed
 	b.tree = tree
-	b.files = output.NewSet()
-	b.claimed = map[string]string{}
 	b.byRel = map[string]*content.Page{}
 	for _, p := range tree.Pages {
 		b.byRel[p.Rel] = p
 	}
-	// Every output path has one owner; pages first, in source order.
-	for _, p := range tree.Pages {
-		b.claim(p.OutPath, p.Source, diag.Pos{File: p.Source, Line: 1, Col: 1}, "page "+p.URL)
-	}
-	for _, a := range tree.Assets {
-		b.claim(a.OutPath, a.Source, diag.Pos{File: a.Source}, "file")
-	}
 	return true
 }
 
-// claim records that source writes out; a second claimant is an error
-// naming both files.
-func (b *build) claim(out, source string, pos diag.Pos, what string) {
-	if prev, ok := b.claimed[out]; ok && prev != source {
-		b.res.Errors.Add(pos, "%s (%s) is also written by %s; two files cannot share one URL", what, out, prev)
-		return
+// staticFile is a file copied into the site as it is, or minified.
+type staticFile struct {
+	out, source string
+	file        source.File
+	minify      bool
+}
+
+// planFiles claims every file the site will produce, with the source
+// of each, before any is made: pages, bundle files, theme assets and
+// static files, aliases, 404.html, the sitemap, robots.txt and _headers.
+// A path claimed twice, or otherwise contested, is an error at every
+// source involved, and none of them is made.
+func (b *build) planFiles() bool {
+	plan := output.NewPlan()
+	for _, p := range b.tree.Pages {
+		if p.OutPath != "" { // else its url or name had errors of its own
+			plan.Claim(p.OutPath, p.Origin(), "page "+p.URL)
+		}
 	}
-	b.claimed[out] = source
+	for _, a := range b.tree.Assets {
+		plan.Claim(a.OutPath, diag.Pos{File: a.Source}, "page file")
+	}
+	b.planStatic()
+	for _, f := range b.statics {
+		what := "static file"
+		if f.minify {
+			what = "theme asset"
+		}
+		plan.Claim(f.out, diag.Pos{File: f.source}, what)
+	}
+	b.planAliases(plan)
+	theme := b.theme.Dir + "/layouts/"
+	plan.Claim("404.html", diag.Pos{File: theme + "404.html"}, "the 404 page")
+	plan.Claim("sitemap.xml", diag.Pos{File: config.File}, "the sitemap")
+	plan.Claim("robots.txt", diag.Pos{File: config.File}, "robots.txt")
+	plan.Claim("_headers", diag.Pos{File: theme + "partials/head.html"}, "the _headers file")
+	b.plan = plan
+	var errs diag.List
+	b.files, errs = plan.Check()
+	b.fail(errs)
+	return true
+}
+
+// planStatic lists the theme's assets (CSS, minified), the theme's
+// static files and the site's (the site's own win over the theme's).
+func (b *build) planStatic() {
+	dir := b.theme.Dir
+	css := b.listing(dir + "/assets/css")
+	for _, f := range css.Files {
+		b.statics = append(b.statics, staticFile{out: "css/" + f.Rel, source: f.Path, file: f, minify: true})
+	}
+	site := b.listing("static")
+	own := map[string]bool{}
+	for _, f := range site.Files {
+		own[f.Rel] = true
+	}
+	for _, f := range b.listing(dir + "/static").Files {
+		if !own[f.Rel] {
+			b.statics = append(b.statics, staticFile{out: f.Rel, source: f.Path, file: f})
+		}
+	}
+	for _, f := range site.Files {
+		b.statics = append(b.statics, staticFile{out: f.Rel, source: f.Path, file: f})
+	}
+}
+
+// listing walks a site folder, collecting its warnings and errors.
+func (b *build) listing(dir string) *source.Listing {
+	l := b.src.Walk(dir)
+	b.res.Errors = append(b.res.Errors, l.Errors...)
+	b.res.Warnings = append(b.res.Warnings, l.Warnings...)
+	b.res.Skipped = append(b.res.Skipped, l.Skipped...)
+	return l
+}
+
+// put adds a made file to the set; the plan already accepted its path.
+func (b *build) put(f *output.File) {
+	if err := b.files.Put(f); err != nil {
+		b.res.Errors.Add(diag.Pos{File: f.Sources[0]}, "%v", err)
+	}
 }
 
 // funcs are the template functions themes can use.
@@ -212,7 +283,7 @@ func (b *build) resolver(p *content.Page) func(string, bool) (string, error) {
 		if frag != "" {
 			suffix += "#" + frag
 		}
-		if strings.HasSuffix(rel, ".md") {
+		if content.IsMarkdown(rel) {
 			if strings.HasPrefix(rel, "../") || rel == ".." {
 				return "", fmt.Errorf("link %q points outside content/", dest)
 			}
@@ -230,7 +301,7 @@ func (b *build) resolver(p *content.Page) func(string, bool) (string, error) {
 		}
 		// A relative link to a folder holding a page, or to a file beside
 		// the page in content/: publish its real URL.
-		for _, idx := range []string{rel + "/index.md", rel + "/_index.md"} {
+		for _, idx := range []string{rel + "/index.md", rel + "/_index.md", rel + "/index.markdown", rel + "/_index.markdown"} {
 			if t := b.byRel[idx]; t != nil {
 				return b.relURL(t.URL) + suffix, nil
 			}
@@ -347,93 +418,46 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// extras adds everything that is not a page: CSS, static files, bundle
-// assets, aliases, sitemap, robots.txt, 404 and _headers.
+// extras makes everything that is not a page: theme assets, static
+// files, bundle files, aliases, 404.html, the sitemap, robots.txt and
+// _headers.
 func (b *build) extras() bool {
-	root := b.opt.Root
-	// Theme CSS, minified.
-	cssDir := filepath.Join(root, b.theme.Dir, "assets", "css")
-	b.walkFiles(cssDir, b.theme.Dir+"/assets/css", func(rel, source string, data []byte) {
-		out := "css/" + rel
-		min, err := minify.File(out, data)
+	for _, f := range b.statics {
+		if !b.files.Planned(f.out) {
+			continue
+		}
+		data, err := b.src.Read(f.file)
 		if err != nil {
-			b.res.Errors.Add(diag.Pos{File: source}, "minifying CSS: %v", err)
-			return
+			b.res.Errors.Add(diag.Pos{File: f.source}, "%v", err)
+			continue
 		}
-		b.add(out, source, min)
-	})
-	// Theme static, then site static (the site's own files win).
-	b.staticSrc = map[string]string{}
-	themeStatic := map[string]bool{}
-	b.walkFiles(filepath.Join(root, b.theme.Dir, "static"), b.theme.Dir+"/static", func(rel, source string, data []byte) {
-		themeStatic[rel] = true
-		b.add(rel, source, data)
-	})
-	b.walkFiles(filepath.Join(root, "static"), "static", func(rel, source string, data []byte) {
-		if themeStatic[rel] {
-			delete(b.claimed, rel)
+		if f.minify {
+			if data, err = minify.File(f.out, data); err != nil {
+				b.res.Errors.Add(diag.Pos{File: f.source}, "minifying: %v", err)
+				continue
+			}
 		}
-		b.add(rel, source, data)
-	})
+		b.put(&output.File{Path: f.out, Data: data, Sources: []string{f.source}})
+	}
 	for _, a := range b.tree.Assets {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(a.Source)))
+		if !b.files.Planned(a.OutPath) {
+			continue
+		}
+		data, err := b.src.Read(a.File)
 		if err != nil {
 			b.res.Errors.Add(diag.Pos{File: a.Source}, "%v", err)
 			continue
 		}
-		b.files.Add(&output.File{Path: a.OutPath, Data: data, Sources: []string{a.Source}})
+		b.put(&output.File{Path: a.OutPath, Data: data, Sources: []string{a.Source}})
 	}
 	b.aliases()
 	b.notFound()
 	b.sitemap()
-	b.files.Add(&output.File{Path: "_headers", Data: banner.HeadersFile(b.scripts, b.styles), Sources: []string{b.theme.Dir + "/layouts/partials/head.html"}})
+	b.robots()
+	if b.files.Planned("_headers") {
+		b.put(&output.File{Path: "_headers", Data: banner.HeadersFile(b.scripts, b.styles), Sources: []string{b.theme.Dir + "/layouts/partials/head.html"}})
+	}
 	return true
-}
-
-// add puts a non-page file in the set, claiming its path.
-func (b *build) add(out, source string, data []byte) {
-	if !output.ValidPath(out) {
-		b.res.Errors.Add(diag.Pos{File: source}, "cannot publish %q: not a path inside the site", out)
-		return
-	}
-	before := len(b.res.Errors)
-	b.claim(out, source, diag.Pos{File: source}, "file")
-	if len(b.res.Errors) == before {
-		b.files.Add(&output.File{Path: out, Data: data, Sources: []string{source}})
-	}
-}
-
-// walkFiles calls f for every regular file under dir (absent is fine), in
-// sorted order, skipping hidden and editor temporary files.
-func (b *build) walkFiles(dir, sourcePrefix string, f func(rel, source string, data []byte)) {
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && os.IsNotExist(err) {
-				return fs.SkipDir
-			}
-			return err
-		}
-		if p != dir && content.Skip(d.Name()) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		f(rel, sourcePrefix+"/"+rel, data)
-		return nil
-	})
-	if err != nil {
-		b.res.Errors.Add(diag.Pos{File: sourcePrefix}, "%v", err)
-	}
 }
 
 // sitemap writes sitemap.xml and robots.txt. The sitemap is made again
@@ -445,9 +469,11 @@ func (b *build) sitemap() {
 	}
 	var key [32]byte
 	h.Sum(key[:0])
+	if !b.files.Planned("sitemap.xml") {
+		return
+	}
 	if data := b.cache.sitemapFor(key); data != nil {
-		b.add("sitemap.xml", "content", data)
-		b.robots()
+		b.put(&output.File{Path: "sitemap.xml", Data: data, Sources: []string{config.File}})
 		return
 	}
 	var s bytes.Buffer
@@ -468,15 +494,14 @@ func (b *build) sitemap() {
 		return
 	}
 	b.cache.keepSitemap(key, data)
-	b.add("sitemap.xml", "content", data)
-	b.robots()
+	b.put(&output.File{Path: "sitemap.xml", Data: data, Sources: []string{config.File}})
 }
 
-// robots writes robots.txt pointing at the sitemap, unless static/ has one.
+// robots writes robots.txt pointing at the sitemap.
 func (b *build) robots() {
-	robots := "User-agent: *\nAllow: /\n\nSitemap: " + b.absURL("sitemap.xml") + "\n"
-	if _, ok := b.claimed["robots.txt"]; !ok {
-		b.add("robots.txt", "config.toml", []byte(robots))
+	if b.files.Planned("robots.txt") {
+		robots := "User-agent: *\nAllow: /\n\nSitemap: " + b.absURL("sitemap.xml") + "\n"
+		b.put(&output.File{Path: "robots.txt", Data: []byte(robots), Sources: []string{config.File}})
 	}
 }
 
@@ -516,7 +541,7 @@ func (b *build) sources() map[string][]byte {
 	}
 	for _, e := range b.res.Errors {
 		if _, ok := m[e.Pos.File]; !ok && e.Pos.Line > 0 {
-			if data, err := os.ReadFile(filepath.Join(b.opt.Root, filepath.FromSlash(e.Pos.File))); err == nil {
+			if data, err := b.src.ReadFile(e.Pos.File); err == nil {
 				m[e.Pos.File] = data
 			}
 		}

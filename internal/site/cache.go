@@ -12,6 +12,7 @@ import (
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/markdown"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // cache keeps the work of the previous build: parsed pages by their bytes,
@@ -37,6 +38,9 @@ type cache struct {
 	// since: with both, a rebuild reads only those files.
 	entries []content.Entry
 	changed map[string]bool
+	// skipped and warnings are what the last walk of content/ left out.
+	skipped  []source.Skipped
+	warnings diag.List
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
 	sitemap    []byte
@@ -111,14 +115,15 @@ func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 
 // loadDir loads content/, parsing only files whose bytes changed.
 // failed names the pages that did not parse.
-func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, failed map[string]bool, _ diag.List) {
-	dir := filepath.Join(root, content.Dir)
+func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tree, failed map[string]bool, _ diag.List) {
+	dir := filepath.Join(src.Root, content.Dir)
 	entries, known := c.listing(dir)
+	var walkErrs diag.List
 	if !known {
-		var err error
-		if entries, err = content.Walk(dir); err != nil {
-			return nil, nil, diag.List{diag.Errorf(diag.Pos{File: content.Dir}, "%v", err)}
-		}
+		var l *source.Listing
+		entries, l = content.Walk(src)
+		walkErrs = l.Errors
+		c.skipped, c.warnings = l.Skipped, l.Warnings
 	}
 	if c.keep {
 		c.entries = entries
@@ -139,7 +144,7 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 			pages[i], errs[i] = prev.page, prev.errs // unchanged: not even read
 			return
 		}
-		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Rel)))
+		src, err := src.Read(e.File)
 		if err != nil {
 			errs[i] = diag.List{diag.Errorf(diag.Pos{File: source}, "%v", err)}
 			return
@@ -156,7 +161,7 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 		c.parsed[e.Rel] = &parsedEntry{src: src, page: pages[i], errs: errs[i]}
 		c.mu.Unlock()
 	})
-	var all diag.List
+	all := walkErrs
 	for _, l := range errs {
 		all = append(all, l...)
 	}
@@ -170,8 +175,9 @@ func (c *cache) loadDir(root string, opt content.Options) (tree *content.Tree, f
 			t.Pages = append(t.Pages, p)
 		}
 	}
-	t.Assets = content.Place(entries, t.Pages)
-	return t, failed, all
+	assets, placeErrs := content.Place(entries, t.Pages)
+	t.Assets = assets
+	return t, failed, append(all, placeErrs...)
 }
 
 // listing returns the previous build's listing of content/ when the
@@ -190,7 +196,7 @@ func (c *cache) listing(dir string) ([]content.Entry, bool) {
 		if !listed[rel] {
 			return nil, false
 		}
-		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil || !fi.Mode().IsRegular() {
+		if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil || !fi.Mode().IsRegular() {
 			return nil, false
 		}
 	}

@@ -308,7 +308,7 @@ func (b *build) layoutFor(v *Page) (string, *diag.Error) {
 		if l, ok := b.theme.Lookup(cands...); ok {
 			return l, nil
 		}
-		return "", diag.Errorf(diag.Pos{File: p.Source, Line: keyLine(p.Src, "layout"), Col: 1}, "layout %q not found: looked for %s in %s/layouts", p.Layout, strings.Join(withHTML(cands), ", "), b.theme.Dir)
+		return "", diag.Errorf(p.KeyPos("layout"), "layout %q not found: looked for %s in %s/layouts", p.Layout, strings.Join(withHTML(cands), ", "), b.theme.Dir)
 	}
 	if p.Kind == content.Home {
 		cands = append(cands, "home")
@@ -331,19 +331,6 @@ func withHTML(names []string) []string {
 	return out
 }
 
-func keyLine(src []byte, key string) int {
-	for i, l := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(l)
-		if rest, ok := strings.CutPrefix(t, key); ok {
-			rest = strings.TrimSpace(rest)
-			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return i + 1
-			}
-		}
-	}
-	return 1
-}
-
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // render executes every page's layout, minifies it and fills in its CSP,
@@ -362,6 +349,9 @@ func (b *build) render() bool {
 	siteKey := b.siteKey()
 	one := func(i int) {
 		v := b.pages[i]
+		if !b.files.Planned(v.page.OutPath) {
+			return // its path is contested: the plan reported it
+		}
 		mdErrs[i] = b.convert(v)
 		if v.doc == nil {
 			return
@@ -413,7 +403,7 @@ func (b *build) render() bool {
 			b.res.Rendered++
 		}
 		b.res.Pages++
-		b.files.Add(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout)})
+		b.put(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout)})
 		b.hashes(outs[i])
 	}
 	return true
@@ -512,11 +502,19 @@ func pageKey(v *Page) []byte {
 	return buf.Bytes()
 }
 
-// aliases writes a redirect page at every alias.
-func (b *build) aliases() {
+// alias is a redirect from an old URL to a page.
+type alias struct {
+	from string // as written
+	out  string // the output path
+	page *Page
+	pos  diag.Pos
+}
+
+// planAliases claims the redirect page of every alias.
+func (b *build) planAliases(plan *output.Plan) {
 	for _, v := range b.pages {
 		for _, a := range v.page.Aliases {
-			pos := diag.Pos{File: v.Source, Line: keyLine(v.page.Src, "aliases"), Col: 1}
+			pos := v.page.KeyPos("aliases")
 			clean := path.Clean("/" + a)
 			if strings.Contains(a, "://") || strings.Contains(a, "..") || strings.ContainsAny(a, `\?#`) {
 				b.res.Errors.Add(pos, "alias %q must be a path on this site such as /old-name/", a)
@@ -526,29 +524,39 @@ func (b *build) aliases() {
 			if path.Ext(out) == "" {
 				out = strings.TrimPrefix(out+"/index.html", "/")
 			}
-			alias := &Page{Title: v.Title, URL: v.URL, Permalink: v.Permalink, Kind: "alias", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: v.Source}
-			if !b.theme.Has("alias") {
-				b.res.Errors.Add(pos, "aliases need layouts/alias.html in %s", b.theme.Dir)
-				return
-			}
-			r, e := b.execute(alias, "alias")
-			if e != nil {
-				b.res.Errors = append(b.res.Errors, e)
-				continue
-			}
-			data := r.data
-			b.hashes(r)
-			before := len(b.res.Errors)
-			b.claim(out, v.Source, pos, "alias "+a)
-			if len(b.res.Errors) == before {
-				b.files.Add(&output.File{Path: out, Data: data, Sources: b.sourcesOf(v.Source, "alias")})
-			}
+			b.aliasList = append(b.aliasList, alias{from: a, out: out, page: v, pos: pos})
+			plan.Claim(out, pos, "alias "+a)
 		}
+	}
+}
+
+// aliases writes a redirect page at every alias.
+func (b *build) aliases() {
+	if len(b.aliasList) > 0 && !b.theme.Has("alias") {
+		b.res.Errors.Add(b.aliasList[0].pos, "aliases need layouts/alias.html in %s", b.theme.Dir)
+		return
+	}
+	for _, al := range b.aliasList {
+		if !b.files.Planned(al.out) {
+			continue
+		}
+		v := al.page
+		page := &Page{Title: v.Title, URL: v.URL, Permalink: v.Permalink, Kind: "alias", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: v.Source}
+		r, e := b.execute(page, "alias")
+		if e != nil {
+			b.res.Errors = append(b.res.Errors, e)
+			continue
+		}
+		b.hashes(r)
+		b.put(&output.File{Path: al.out, Data: r.data, Sources: b.sourcesOf(v.Source, "alias")})
 	}
 }
 
 // notFound renders 404.html.
 func (b *build) notFound() {
+	if !b.files.Planned("404.html") {
+		return
+	}
 	v := &Page{Title: "Page not found", URL: b.relURL("404.html"), Permalink: b.absURL("404.html"), Kind: "404", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: b.theme.Dir + "/layouts/404.html"}
 	r, e := b.execute(v, "404")
 	if e != nil {
@@ -556,8 +564,5 @@ func (b *build) notFound() {
 		return
 	}
 	b.hashes(r)
-	b.add("404.html", v.Source, r.data)
-	if f := b.files.Get("404.html"); f != nil {
-		f.Sources = b.sourcesOf(v.Source, "404")
-	}
+	b.put(&output.File{Path: "404.html", Data: r.data, Sources: b.sourcesOf(v.Source, "404")})
 }

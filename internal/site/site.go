@@ -14,6 +14,7 @@ import (
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // Options control a build.
@@ -31,6 +32,17 @@ type Options struct {
 	Emit func(*output.File)
 }
 
+// Inputs are the site folder's sources, which no build may write into
+// or replace: the config file, content/, themes/, static/ and the site's
+// version control folder.
+func Inputs(root string) []string {
+	var in []string
+	for _, p := range []string{config.File, content.Dir, "themes", "static", ".git"} {
+		in = append(in, filepath.Join(root, p))
+	}
+	return in
+}
+
 // Step is one timed step of a build.
 type Step struct {
 	Name     string
@@ -44,6 +56,11 @@ type Result struct {
 	// Errors lists every problem found, sorted; the build failed when it
 	// is not empty.
 	Errors diag.List
+	// Warnings are problems that do not stop the build: files left out
+	// that the user may not expect to be (special files, broken links).
+	Warnings diag.List
+	// Skipped lists the source files left out of the site, and why.
+	Skipped []source.Skipped
 	// Allowed lists the uses of origins that config.toml allows, with
 	// their reasons, for the report.
 	Allowed []string
@@ -127,6 +144,7 @@ func (b *Builder) build() *Result {
 		{"theme", bd.loadTheme},
 		{"content", bd.loadContent},
 		{"pages", bd.pagesStep},
+		{"plan", bd.planFiles},
 		{"render", bd.render},
 		{"files", bd.extras},
 		{"audit", bd.audit},
@@ -140,6 +158,7 @@ func (b *Builder) build() *Result {
 		}
 	}
 	r.Errors.Sort()
+	r.Warnings.Sort()
 	if len(r.Errors) == 0 {
 		r.Files = bd.files
 	}
