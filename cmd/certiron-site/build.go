@@ -54,7 +54,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "removed %d temporary folder%s left by interrupted builds: %s\n", len(w.Stale), plural(len(w.Stale)), strings.Join(w.Stale, ", "))
 	}
 	done := make(chan *site.Result, 1)
-	go func() { done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add}) }()
+	go func() {
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add})
+	}()
 	var res *site.Result
 	select {
 	case sig := <-sigs:

@@ -6,8 +6,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"net/url"
-	"strconv"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/diag"
