@@ -112,24 +112,36 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 			hs.Shutdown(shut)
 			return nil
 		case err := <-w.Errors():
-			fmt.Fprintf(stderr, "watch: %v\n", err)
+			// Events may have been lost (an overflow) or a folder is not
+			// watched: trust nothing cached, build everything again.
+			fmt.Fprintf(stderr, "watch: %v; rebuilding the whole site\n", err)
+			start := time.Now()
+			current = rebuilt(builder.Build(), "after a watch error", start, current, srv, stdout, stderr)
 		case batch := <-w.Batches():
 			start := time.Now()
-			res := builder.Rebuild(batch.Paths)
-			took := time.Since(start).Round(100 * time.Microsecond)
-			what := describeBatch(c.source, batch.Paths)
-			if len(res.Errors) > 0 {
-				fmt.Fprintf(stderr, "%s: rebuild failed after %s; still serving the last good site\n", what, took)
-				printErrors(res, stderr)
-				srv.Fail(res.Errors, res.Sources)
-				continue
-			}
-			changed := diff(current, res.Files)
-			current = res.Files
-			srv.Update(current, changed)
-			fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
+			current = rebuilt(builder.Rebuild(batch.Paths), describeBatch(c.source, batch.Paths), start, current, srv, stdout, stderr)
 		}
 	}
+}
+
+// rebuilt hands a rebuild's result to the server: the new site, or its
+// errors while the last good site stays served. It returns the site now
+// served.
+func rebuilt(res *site.Result, what string, start time.Time, current *output.Set, srv *server.Server, stdout, stderr io.Writer) *output.Set {
+	took := time.Since(start).Round(100 * time.Microsecond)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(stderr, "%s: rebuild failed after %s; still serving the last good site\n", what, took)
+		printErrors(res, stderr)
+		srv.Fail(res.Errors, res.Sources)
+		return current
+	}
+	changed := diff(current, res.Files)
+	srv.Update(res.Files, changed)
+	fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
+	return res.Files
 }
 
 // basePath is the path the site is published under ("/" unless baseURL

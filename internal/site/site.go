@@ -124,7 +124,11 @@ func (b *Builder) Rebuild(paths []string) *Result {
 			changed = nil
 			break
 		}
-		if rel == "." || strings.HasPrefix(rel, "..") {
+		if rel == "." || strings.HasPrefix(root, abs+string(filepath.Separator)) {
+			changed = nil // content/ itself or a folder above it: read it all again
+			break
+		}
+		if strings.HasPrefix(rel, "..") {
 			continue // outside content/
 		}
 		changed[filepath.ToSlash(rel)] = true

@@ -10,12 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // Options configure a Watcher. The zero value is ready to use.
@@ -24,9 +25,9 @@ type Options struct {
 	// 50ms. A burst that never goes quiet still yields a batch every
 	// 10×Debounce.
 	Debounce time.Duration
-	// Ignore, when set, drops paths besides the editors' temporary files,
-	// which are always dropped (see IsEditorTemp). An ignored folder is not
-	// watched.
+	// Ignore, when set, drops paths besides the editors' and systems'
+	// leftovers, which are always dropped (see source.Leftover). An
+	// ignored folder is not watched.
 	Ignore func(path string) bool
 }
 
@@ -48,6 +49,9 @@ type Watcher struct {
 
 	mu      sync.Mutex
 	watched map[string]bool // folders with a watch
+
+	// initErrs are the folders New could not watch, delivered first.
+	initErrs []error
 
 	batches  chan Batch
 	errs     chan error
@@ -109,8 +113,9 @@ func (w *Watcher) watchRoot(root string) error {
 				return err
 			}
 		}
-		_, err := w.addTree(root, false)
-		return err
+		_, errs := w.addTree(root, false)
+		w.initErrs = append(w.initErrs, errs...)
+		return nil
 	case err == nil || errors.Is(err, fs.ErrNotExist):
 		if err := w.add(parent); err != nil {
 			return fmt.Errorf("watching %s: %w", root, err)
@@ -161,13 +166,19 @@ func (w *Watcher) add(dir string) error {
 // returns every path found, so files created in a new folder before its
 // watch existed are not missed. Each folder's watch is added before the
 // folder is read.
-func (w *Watcher) addTree(dir string, report bool) (paths []string, err error) {
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+//
+// A folder that cannot be read or watched is skipped and named in errs;
+// the rest of the tree is still watched.
+func (w *Watcher) addTree(dir string, report bool) (paths []string, errs []error) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // gone again already; its removal is an event of its own
+			if !errors.Is(err, fs.ErrNotExist) { // else gone again already: its removal is an event of its own
+				errs = append(errs, fmt.Errorf("cannot watch %s: %w", p, err))
 			}
-			return err
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if p != dir && w.ignored(p) {
 			if d.IsDir() {
@@ -177,7 +188,8 @@ func (w *Watcher) addTree(dir string, report bool) (paths []string, err error) {
 		}
 		if d.IsDir() {
 			if err := w.add(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
+				errs = append(errs, fmt.Errorf("cannot watch %s: %w", p, err))
+				return fs.SkipDir
 			}
 		}
 		if report {
@@ -185,7 +197,7 @@ func (w *Watcher) addTree(dir string, report bool) (paths []string, err error) {
 		}
 		return nil
 	})
-	return paths, err
+	return paths, errs
 }
 
 // drop forgets the watches of dir and every folder below it. The kernel
@@ -234,8 +246,10 @@ func (w *Watcher) inRoots(p string) bool {
 	return false
 }
 
+// ignored says whether p is left out: an editor's or a system's
+// leftover (the list the build uses too), or what Options.Ignore drops.
 func (w *Watcher) ignored(p string) bool {
-	return IsEditorTemp(p) || w.opt.Ignore != nil && w.opt.Ignore(p)
+	return source.Leftover(filepath.Base(p)) || w.opt.Ignore != nil && w.opt.Ignore(p)
 }
 
 // loop turns fsnotify's events into batches until Close.
@@ -247,7 +261,7 @@ func (w *Watcher) loop() {
 	var (
 		pending = map[string]bool{} // the burst being collected
 		ready   []string            // a batch waiting for the receiver
-		errs    []error             // errors waiting for the receiver
+		errs    = w.initErrs        // errors waiting for the receiver
 		quiet   = time.NewTimer(time.Hour)
 		maxWait = time.NewTimer(time.Hour)
 	)
@@ -346,66 +360,14 @@ func (w *Watcher) handle(ev fsnotify.Event, errs *[]error) []string {
 		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
 			// A new folder (or one renamed into place): watch it, and
 			// report what is already in it.
-			paths, err := w.addTree(p, true)
-			if err != nil && len(*errs) < 64 {
-				*errs = append(*errs, fmt.Errorf("watching %s: %w", p, err))
+			paths, failed := w.addTree(p, true)
+			for _, err := range failed {
+				if len(*errs) < 64 {
+					*errs = append(*errs, err)
+				}
 			}
 			return paths
 		}
 	}
 	return []string{p}
-}
-
-// IsEditorTemp reports whether path names an editor's temporary, swap,
-// lock or backup file, or another file no site is made of:
-//
-//   - vim: the "4913" write probe (and its successors 5036, 5159, …),
-//     "x~" backups, ".x.swp" swap files (.swo, .swn, … and .swx too)
-//   - emacs: ".#x" lock links and "#x#" autosaves
-//   - JetBrains safe write: "x___jb_tmp___" and "x___jb_old___"
-//   - atomic-save temporaries: "x.tmp", ".x.tmp-123", GNOME's
-//     ".goutputstream-XXXXXX", Kate's "x.kate-swp"
-//   - partial downloads ("x.crdownload", "x.part") and .DS_Store, Thumbs.db
-//
-// Only the last element of path is looked at.
-func IsEditorTemp(path string) bool {
-	name := filepath.Base(path)
-	switch {
-	case name == ".DS_Store" || name == "Thumbs.db":
-		return true
-	case isVimProbe(name):
-		return true
-	case strings.HasSuffix(name, "~"):
-		return true
-	case strings.HasPrefix(name, ".#"), len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"):
-		return true
-	case strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"):
-		return true
-	case strings.HasPrefix(name, ".") && strings.Contains(name[1:], ".tmp-"):
-		return true
-	case strings.HasPrefix(name, ".goutputstream-"):
-		return true
-	case strings.HasPrefix(name, ".") && isVimSwap(name):
-		return true
-	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".swp", ".tmp", ".crdownload", ".part", ".kate-swp":
-		return true
-	}
-	return false
-}
-
-// isVimProbe reports whether name is one of the files vim creates to test
-// that it may write in a folder: 4913, then 4913+123, 4913+246, ….
-func isVimProbe(name string) bool {
-	n, err := strconv.Atoi(name)
-	return err == nil && name[0] != '0' && n >= 4913 && n < 100000 && (n-4913)%123 == 0
-}
-
-// isVimSwap reports whether name ends in one of vim's swap extensions:
-// .swp, then .swo, .swn, … down to .swa when several sessions edit one
-// file, and .swx, the name vim probes with.
-func isVimSwap(name string) bool {
-	ext := filepath.Ext(name)
-	return len(ext) == 4 && ext[:3] == ".sw" && (ext[3] >= 'a' && ext[3] <= 'p' || ext[3] == 'x')
 }
