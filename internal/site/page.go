@@ -367,7 +367,7 @@ func (b *build) render() bool {
 		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() (rendered, *diag.Error) {
 			return b.execute(v, layout)
 		})
-		if errs[i] == nil && b.opt.Emit != nil {
+		if errs[i] == nil && len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 			b.opt.Emit(&output.File{Path: v.page.OutPath, Data: outs[i].data})
 		}
 		if !b.cache.keep && v.page.Kind == content.Single {

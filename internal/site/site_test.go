@@ -296,6 +296,34 @@ func TestIncremental(t *testing.T) {
 	}
 }
 
+// TestRebuildAfterOverflow: when the watcher lost events it names the
+// watched roots; the rebuild then reads every content file again instead
+// of trusting what it parsed before.
+func TestRebuildAfterOverflow(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot+"/content", root+"/content")
+	copyTree(t, repoRoot+"/themes", root+"/themes")
+	data, _ := os.ReadFile(repoRoot + "/config.toml")
+	writeFile(t, root+"/config.toml", data)
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us.\n"))
+	b := New(Options{Root: root}, true)
+	if r := b.Build(); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	// Two files change; the events were lost.
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, unseen.\n"))
+	writeFile(t, root+"/content/legal/unseen.md", []byte("+++\ntitle = \"Unseen\"\n+++\nNew.\n"))
+	for _, roots := range [][]string{{root + "/content"}, {root}} {
+		r := b.Rebuild(roots)
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		if !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, unseen.")) || r.Files.Get("legal/unseen/index.html") == nil {
+			t.Errorf("Rebuild(%v) kept the stale site", roots)
+		}
+	}
+}
+
 func appendLine(t testing.TB, file string, i int) {
 	t.Helper()
 	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
