@@ -42,10 +42,11 @@ type Options struct {
 	// baseURL https://example.com/docs/, "/docs/"): root-relative links
 	// must start with it.
 	BasePath string
-	// Locate maps a finding in output file outPath, whose offending text
-	// is needle, to the user's own file. Without it (or when it returns
+	// Locate maps the byte at off of output file outPath to the source
+	// that made it (the builder knows, from the marks its templates and
+	// Markdown put on every element). Without it (or when it returns
 	// false) findings point into the output file.
-	Locate func(outPath, needle string) (diag.Pos, bool)
+	Locate func(outPath string, off int) (diag.Pos, bool)
 }
 
 // AllowedUse is a request to an origin config.toml allows.
@@ -78,21 +79,18 @@ const (
 type finding struct {
 	rule, msg string
 	off       int
-	needle    string
 }
 
 // allowedRef is a request to an origin config.toml allows.
 type allowedRef struct {
 	off    int
 	origin string
-	needle string
 }
 
 // ref is an internal reference to check once every file is known.
 type ref struct {
-	url    string
-	off    int
-	needle string
+	url string
+	off int
 }
 
 // storageUse is a storage key a script uses.
@@ -100,7 +98,6 @@ type storageUse struct {
 	key     string // "" when built dynamically
 	area    string // localStorage or sessionStorage
 	off     int
-	needle  string
 	dynamic string // the expression, when key is ""
 }
 
@@ -229,7 +226,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			return refResult{fd, ok, dep}
 		}
 		if rr, ok := memo[r.url]; ok {
-			rr.fd.off, rr.fd.needle = r.off, r.needle
+			rr.fd.off = r.off
 			return rr
 		}
 		fd, ok, dep := a.checkRef(from, r, ids)
@@ -277,10 +274,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			}
 		}
 		for _, fd := range findings {
-			rep.Errors = append(rep.Errors, &diag.Error{Pos: a.pos(f, fd.off, fd.needle), Rule: fd.rule, Msg: fd.msg})
+			rep.Errors = append(rep.Errors, &diag.Error{Pos: a.pos(f, fd.off), Rule: fd.rule, Msg: fd.msg})
 		}
 		for _, al := range fa.allowed {
-			rep.Allowed = append(rep.Allowed, AllowedUse{Pos: a.pos(f, al.off, al.needle), Origin: al.origin, Reason: a.allow[al.origin]})
+			rep.Allowed = append(rep.Allowed, AllowedUse{Pos: a.pos(f, al.off), Origin: al.origin, Reason: a.allow[al.origin]})
 		}
 	}
 	rep.Errors.Sort()
@@ -328,9 +325,9 @@ func (a *auditor) policy(text string) *policy {
 	return p
 }
 
-func (a *auditor) pos(f *output.File, off int, needle string) diag.Pos {
-	if a.opt.Locate != nil && needle != "" {
-		if p, ok := a.opt.Locate(f.Path, needle); ok {
+func (a *auditor) pos(f *output.File, off int) diag.Pos {
+	if a.opt.Locate != nil {
+		if p, ok := a.opt.Locate(f.Path, off); ok {
 			return p
 		}
 	}
@@ -360,26 +357,26 @@ func (a *auditor) request(fa *facts, raw string, off int, what fmt.Stringer, ima
 	kind, origin, err := Classify(raw, a.opt.SiteOrigin)
 	switch kind {
 	case Invalid:
-		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off, raw})
+		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off})
 	case JavaScript:
-		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s runs a javascript: URL; scripts belong in the theme, where the build can hash and audit them", what), off, raw})
+		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s runs a javascript: URL; scripts belong in the theme, where the build can hash and audit them", what), off})
 	case Data:
 		if !image {
-			fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads a data: URL; data: is allowed for images only, because inline code or frames escape the Content-Security-Policy", what), off, short(raw)})
+			fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads a data: URL; data: is allowed for images only, because inline code or frames escape the Content-Security-Policy", what), off})
 		}
 	case External:
 		h := host(origin)
 		if t, ok := trackerFor(h); ok {
-			fa.findings = append(fa.findings, finding{RuleTracker, fmt.Sprintf("%s loads %s (%s), %s; the Cookie Policy says %q", what, t.name, short(raw), t.kind, t.promise), off, raw})
+			fa.findings = append(fa.findings, finding{RuleTracker, fmt.Sprintf("%s loads %s (%s), %s; the Cookie Policy says %q", what, t.name, short(raw), t.kind, t.promise), off})
 			return
 		}
 		if _, ok := a.allow[origin]; ok {
-			fa.allowed = append(fa.allowed, allowedRef{off, origin, raw})
+			fa.allowed = append(fa.allowed, allowedRef{off, origin})
 			return
 		}
-		fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads %s from another origin (%s); the Cookie Policy promises no third-party requests: host the file under static/ or remove it (or allow the origin in config.toml [audit] allow_origins, with a reason)", what, short(raw), h), off, raw})
+		fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("%s loads %s from another origin (%s); the Cookie Policy promises no third-party requests: host the file under static/ or remove it (or allow the origin in config.toml [audit] allow_origins, with a reason)", what, short(raw), h), off})
 	case Internal, Fragment:
-		fa.refs = append(fa.refs, ref{raw, off, raw})
+		fa.refs = append(fa.refs, ref{raw, off})
 	}
 }
 
@@ -389,11 +386,11 @@ func (a *auditor) link(fa *facts, raw string, off int, what fmt.Stringer) {
 	kind, _, err := Classify(raw, a.opt.SiteOrigin)
 	switch kind {
 	case Invalid:
-		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off, raw})
+		fa.findings = append(fa.findings, finding{RuleURL, fmt.Sprintf("%s has a malformed URL %q: %v", what, raw, err), off})
 	case JavaScript:
-		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s is a javascript: link; use a button with a script in the theme instead", what), off, raw})
+		fa.findings = append(fa.findings, finding{RuleScript, fmt.Sprintf("%s is a javascript: link; use a button with a script in the theme instead", what), off})
 	case Internal, Fragment:
-		fa.refs = append(fa.refs, ref{raw, off, raw})
+		fa.refs = append(fa.refs, ref{raw, off})
 	}
 }
 
@@ -420,14 +417,14 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 		if !simplePath(raw) || strings.Contains(raw, `\`) {
 			u, err := url.Parse(strings.ReplaceAll(raw, `\`, "/"))
 			if err != nil {
-				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off, r.needle}, false, ""
+				return finding{RuleURL, fmt.Sprintf("malformed URL %q: %v", r.url, err), r.off}, false, ""
 			}
 			p = u.Path
 		}
 		if strings.HasPrefix(p, "/") && a.opt.BasePath != "" && a.opt.BasePath != "/" {
 			rest, ok := strings.CutPrefix(p, a.opt.BasePath)
 			if !ok && p+"/" != a.opt.BasePath {
-				return finding{RuleLink, fmt.Sprintf("%s is outside the site, which is published under %s", r.url, a.opt.BasePath), r.off, r.needle}, false, ""
+				return finding{RuleLink, fmt.Sprintf("%s is outside the site, which is published under %s", r.url, a.opt.BasePath), r.off}, false, ""
 			}
 			p = "/" + rest
 		}
@@ -454,7 +451,7 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 			name += "/index.html"
 		}
 		if a.set.Get(name) == nil {
-			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off, r.needle}, false, dep
+			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off}, false, dep
 		}
 		target = name
 	}
@@ -469,7 +466,7 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 		return finding{}, true, dep
 	}
 	if !ids[target][frag] {
-		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off, r.needle}, false, dep
+		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off}, false, dep
 	}
 	return finding{}, true, dep
 }
@@ -481,13 +478,13 @@ func (a *auditor) checkStorage(s storageUse, policyText string) (finding, bool) 
 		src = a.opt.PolicyPath
 	}
 	if s.key == "" {
-		return finding{RuleStorage, fmt.Sprintf("%s key built at run time (%s); every key must be a literal the Cookie Policy (%s) names, so the audit can hold it to the policy", s.area, s.dynamic, src), s.off, s.needle}, false
+		return finding{RuleStorage, fmt.Sprintf("%s key built at run time (%s); every key must be a literal the Cookie Policy (%s) names, so the audit can hold it to the policy", s.area, s.dynamic, src), s.off}, false
 	}
 	if policyText == "" {
-		return finding{RuleStorage, fmt.Sprintf("%s key %q is used but there is no cookie policy page (%s) to declare it", s.area, s.key, src), s.off, s.needle}, false
+		return finding{RuleStorage, fmt.Sprintf("%s key %q is used but there is no cookie policy page (%s) to declare it", s.area, s.key, src), s.off}, false
 	}
 	if !containsWord(policyText, s.key) {
-		return finding{RuleStorage, fmt.Sprintf("%s key %q is not named in the Cookie Policy (%s); add it to the policy's \"What we store\" section or remove it from the script", s.area, s.key, src), s.off, s.needle}, false
+		return finding{RuleStorage, fmt.Sprintf("%s key %q is not named in the Cookie Policy (%s); add it to the policy's \"What we store\" section or remove it from the script", s.area, s.key, src), s.off}, false
 	}
 	return finding{}, true
 }

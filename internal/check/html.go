@@ -188,10 +188,10 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 		case key == "id" || key == "name" && tag == "a":
 			fa.ids[string(at.val)] = true
 		case key == "style":
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("<%s style=%q> needs 'unsafe-inline' under the Content-Security-Policy; move the rule to the theme's CSS", tag, short(string(at.val))), tagOff, `style="` + string(at.val)})
+			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("<%s style=%q> needs 'unsafe-inline' under the Content-Security-Policy; move the rule to the theme's CSS", tag, short(string(at.val))), tagOff})
 			a.css(at.val, tagOff, p.f.Path, fa)
 		case strings.HasPrefix(key, "on") && len(key) > 2:
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("<%s %s> is an inline event handler, which the Content-Security-Policy blocks; attach it from a script", tag, key), tagOff, key + "="})
+			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("<%s %s> is an inline event handler, which the Content-Security-Policy blocks; attach it from a script", tag, key), tagOff})
 		}
 	}
 	for _, ra := range requestAttrs[tag] {
@@ -239,7 +239,7 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 	case "base":
 		if href, ok := get("href"); ok {
 			if k, _, _ := Classify(href, a.opt.SiteOrigin); k == External {
-				fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("<base href=%q> points every relative URL of the page at another origin", href), tagOff, href})
+				fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("<base href=%q> points every relative URL of the page at another origin", href), tagOff})
 			}
 		}
 	case "meta":
@@ -249,7 +249,7 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 		case "refresh":
 			if u := refreshURL(content); u != "" {
 				if k, origin, _ := Classify(u, a.opt.SiteOrigin); k == External {
-					fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("<meta http-equiv=refresh> sends visitors to %s (%s) without a click", short(u), host(origin)), tagOff, u})
+					fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("<meta http-equiv=refresh> sends visitors to %s (%s) without a click", short(u), host(origin)), tagOff})
 				} else {
 					a.link(fa, u, tagOff, elem{"meta http-equiv=refresh", ""})
 				}
@@ -291,12 +291,12 @@ func (p *pageScan) finish() {
 		pol = p.a.headers
 	}
 	if pol == nil {
-		fa.findings = append(fa.findings, finding{RuleCSP, "the page has no Content-Security-Policy (neither a <meta http-equiv> nor a _headers rule)", 0, ""})
+		fa.findings = append(fa.findings, finding{RuleCSP, "the page has no Content-Security-Policy (neither a <meta http-equiv> nor a _headers rule)", 0})
 		return
 	}
 	for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'"} {
 		if pol.has(bad) {
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0, bad})
+			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0})
 		}
 	}
 	for _, in := range p.inline {
@@ -306,7 +306,7 @@ func (p *pageScan) finish() {
 			dir = "style-src"
 		}
 		if !pol.allows(dir, h) {
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, h), in.off, ""})
+			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, h), in.off})
 		}
 	}
 }

@@ -85,7 +85,7 @@ func (a *auditor) script(src []byte, base int, fa *facts) {
 		return jsTok{}
 	}
 	add := func(rule string, i int, msg string) {
-		fa.findings = append(fa.findings, finding{rule, msg, base + at(i).off, at(i).text})
+		fa.findings = append(fa.findings, finding{rule, msg, base + at(i).off})
 	}
 	// Identifiers bound to string literals, so minified code such as
 	// var k="certiron.x";localStorage.setItem(k,1) is followed.
@@ -164,13 +164,13 @@ func storageAccess(toks []jsTok, i int, area string, consts map[string]string) (
 		}
 		return jsTok{}
 	}
-	u := storageUse{area: area, off: toks[i].off, needle: toks[i].text}
+	u := storageUse{area: area, off: toks[i].off}
 	key := func(t jsTok) {
 		switch {
 		case t.tt == js.StringToken:
-			u.key, u.needle = t.text, t.text
+			u.key = t.text
 		case js.IsIdentifier(t.tt) && consts[t.text] != "":
-			u.key, u.needle = consts[t.text], consts[t.text]
+			u.key = consts[t.text]
 		default:
 			u.dynamic = t.text
 			if u.dynamic == "" {
@@ -195,7 +195,7 @@ func storageAccess(toks []jsTok, i int, area string, consts map[string]string) (
 		case "clear", "key", "length", "":
 			return u, false
 		default:
-			u.key, u.needle = m.text, toks[i].text+"."+m.text
+			u.key = m.text
 		}
 	case js.OpenBracketToken:
 		arg := at(i + 2)
@@ -222,11 +222,11 @@ func (a *auditor) jsRequest(fa *facts, toks []jsTok, i, base int, what string) {
 	}
 	off := base + toks[i].off
 	if t, ok := trackerFor(host(origin)); ok {
-		fa.findings = append(fa.findings, finding{RuleTracker, fmt.Sprintf("script %s contacts %s (%s), %s; the Cookie Policy says %q", what, t.name, short(u), t.kind, t.promise), off, u})
+		fa.findings = append(fa.findings, finding{RuleTracker, fmt.Sprintf("script %s contacts %s (%s), %s; the Cookie Policy says %q", what, t.name, short(u), t.kind, t.promise), off})
 		return
 	}
 	if _, ok := a.allow[origin]; ok {
 		return
 	}
-	fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("script %s contacts another origin (%s); the Cookie Policy promises no third-party requests", what, short(u)), off, u})
+	fa.findings = append(fa.findings, finding{RuleThirdParty, fmt.Sprintf("script %s contacts another origin (%s); the Cookie Policy promises no third-party requests", what, short(u)), off})
 }
