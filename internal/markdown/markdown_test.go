@@ -15,19 +15,30 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGolden converts every "-- NAME.md --" case of testdata/convert.txtar
-// and compares the HTML (and TOC, links and errors) with "-- NAME.html --".
+// and compares the HTML (and TOC, links, ids, warnings and errors) with
+// "-- NAME.html --". NAME picks the HTML setting: "none-…", "all-…", or
+// else "safe"; the layout reserves the id "main".
 func TestGolden(t *testing.T) {
 	const file = "testdata/convert.txtar"
 	ar, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := New(Options{})
+	convs := map[string]*Converter{}
+	for _, mode := range []string{HTMLNone, HTMLSafe, HTMLAll} {
+		convs[mode] = New(Options{HTML: mode, ReservedIDs: []string{"main"}})
+	}
 	var out []txtar.File
 	for _, f := range ar.Files {
 		name, ok := strings.CutSuffix(f.Name, ".md")
 		if !ok {
 			continue
+		}
+		c := convs[HTMLSafe]
+		for mode, conv := range convs {
+			if strings.HasPrefix(name, mode+"-") {
+				c = conv
+			}
 		}
 		got := convertCase(c, name, f.Data)
 		out = append(out, f, txtar.File{Name: name + ".html", Data: got})
@@ -61,7 +72,8 @@ func findFile(ar *txtar.Archive, name string) []byte {
 	return nil
 }
 
-// convertCase renders one case: the HTML, then the TOC, links and errors.
+// convertCase renders one case: the HTML, then the TOC, links, ids,
+// warnings and errors.
 func convertCase(c *Converter, name string, src []byte) []byte {
 	opt := ConvertOptions{File: name + ".md", Typographer: !strings.HasPrefix(name, "plain"), TOC: true,
 		Resolve: func(dest string, image bool) (string, error) {
@@ -81,6 +93,12 @@ func convertCase(c *Converter, name string, src []byte) []byte {
 	}
 	for _, l := range doc.Links {
 		fmt.Fprintf(&b, "link: %s %s image=%v\n", l.Pos, l.Dest, l.Image)
+	}
+	for _, id := range doc.IDs {
+		fmt.Fprintf(&b, "id: %s %s\n", id.Pos, id.ID)
+	}
+	for _, w := range doc.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
 	}
 	for _, e := range errs {
 		fmt.Fprintf(&b, "error: %s\n", e)
@@ -135,7 +153,7 @@ func TestRawHTML(t *testing.T) {
 	if bytes.Contains(safe.HTML, []byte("<span>")) || bytes.Contains(safe.HTML, []byte("<div>")) {
 		t.Errorf("raw HTML kept without Unsafe: %s", safe.HTML)
 	}
-	unsafe, _ := New(Options{Unsafe: true}).Convert(src, ConvertOptions{})
+	unsafe, _ := New(Options{HTML: HTMLAll}).Convert(src, ConvertOptions{})
 	if !bytes.Contains(unsafe.HTML, []byte("<span>there</span>")) || !bytes.Contains(unsafe.HTML, []byte("<div>block</div>")) {
 		t.Errorf("raw HTML dropped with Unsafe: %s", unsafe.HTML)
 	}
