@@ -119,22 +119,24 @@ func (st *state) htmlBlock(n *ast.HTMLBlock) {
 func (st *state) filter(f *fragment) []byte {
 	mode := st.c.opt.HTML
 	z := html.NewTokenizer(bytes.NewReader(f.text))
-	blocked := false // something the CSP would block: leave it all out
-	shown := false   // anything but comments and white space
-	for off := 0; ; {
+	blocked := false   // something the CSP would block: leave it all out
+	shown := false     // anything but comments and white space
+	cut := len(f.text) // where a tag or comment starts that is not closed
+	for off := 0; off < cut; {
 		tt := z.Next()
 		raw := bytes.Clone(z.Raw()) // before Token, which may reuse it
-		p := st.pos(f.off(off))
-		if tt == html.ErrorToken {
-			if len(raw) > 0 { // a tag the block ends in the middle of
-				shown = true
-				if mode == HTMLSafe {
-					st.warns.Add(p, "raw HTML %q left out: the tag is not closed", short(string(raw)))
+		start := f.off(off)
+		p := st.pos(start)
+		if tt == html.ErrorToken || (tt == html.CommentToken || tt == html.DoctypeToken) && !closed(raw) {
+			if len(raw) > 0 {
+				// Published, it would swallow the page after it.
+				shown, cut = true, off
+				if mode != HTMLNone {
+					st.warns.Add(p, "raw HTML %q left out: it is not closed", short(string(raw)))
 				}
 			}
 			break
 		}
-		start := f.off(off)
 		off += len(raw)
 		t := z.Token()
 		switch tt {
@@ -176,9 +178,19 @@ func (st *state) filter(f *fragment) []byte {
 		}
 		return nil
 	case mode == HTMLAll:
-		return bytes.ReplaceAll(f.text, []byte{0}, []byte("\uFFFD"))
+		return bytes.ReplaceAll(f.text[:cut], []byte{0}, []byte("\uFFFD"))
 	}
-	return st.c.safe.SanitizeBytes(f.text)
+	return st.c.safe.SanitizeBytes(f.text[:cut])
+}
+
+// closed reports whether a comment or doctype token ends where the
+// browser would end it, rather than at the end of its piece of HTML.
+func closed(raw []byte) bool {
+	if bytes.HasPrefix(raw, []byte("<!--")) {
+		return bytes.Equal(raw, []byte("<!-->")) || bytes.Equal(raw, []byte("<!--->")) ||
+			bytes.HasSuffix(raw[4:], []byte("-->")) || bytes.HasSuffix(raw[4:], []byte("--!>"))
+	}
+	return bytes.HasSuffix(raw, []byte(">"))
 }
 
 // blocked reports, as errors, what in a tag the site's CSP would not
