@@ -136,7 +136,7 @@ func TestSlug(t *testing.T) {
 // with -race).
 func TestConcurrent(t *testing.T) {
 	c := New(Options{})
-	src := []byte("# A\n\n## B\n\n[x](y.md) \"q\"\n\n## B\n")
+	src := []byte("# A\n\n## B\n\n[x](y.md) \"q\" H<sub>2</sub>O <span>s</span>\n\n<details><summary>S</summary></details>\n\n## B\n")
 	want, _ := c.Convert(src, ConvertOptions{Typographer: true, TOC: true})
 	var wg sync.WaitGroup
 	for range 8 {
@@ -335,7 +335,7 @@ func unsafeMarkup(out []byte) string {
 				return "<" + t.Data + ">"
 			}
 			for _, a := range t.Attr {
-				if a.Key == "style" || strings.HasPrefix(a.Key, "on") {
+				if a.Key == "style" || strings.HasPrefix(a.Key, "on") && len(a.Key) > 2 {
 					return fmt.Sprintf("<%s %s=%q>", t.Data, a.Key, a.Val)
 				}
 				if strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:") && a.Key != "title" {
