@@ -254,7 +254,7 @@ func (st *state) explain(t html.Token, tag []byte, p diag.Pos) {
 func (st *state) htmlIDs(t html.Token, off int) {
 	for _, a := range t.Attr {
 		if a.Val != "" && (a.Key == "id" || a.Key == "name" && t.Data == "a") {
-			st.claimAt(a.Val, owner{tag: t.Data, off: off})
+			st.claimAt(a.Val, owner{what: htmlOwner, tag: t.Data, off: off})
 		}
 	}
 }

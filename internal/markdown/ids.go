@@ -17,6 +17,7 @@ const (
 	headingOwner  = "the heading"
 	footnoteOwner = "footnote"
 	noteRefOwner  = "the reference to footnote"
+	htmlOwner     = "raw HTML"
 )
 
 // owner is what gave an id: its kind, the footnote's number or raw HTML
@@ -55,16 +56,17 @@ func (s *ids) claim(id string, o owner) (owner, bool) {
 	return owner{}, true
 }
 
+// taken reports whether id has an owner.
 func (s *ids) taken(id string) bool {
 	_, ok := s.owners[id]
 	return ok
 }
 
 // claimAt claims id for o and reports a clash at o's position.
-func (st *state) claimAt(id string, o owner) bool {
+func (st *state) claimAt(id string, o owner) {
 	prev, ok := st.ids.claim(id, o)
 	if ok {
-		return true
+		return
 	}
 	p := st.pos(o.off)
 	switch prev.what {
@@ -77,7 +79,6 @@ func (st *state) claimAt(id string, o owner) bool {
 		}
 		st.errs.Add(p, "duplicate id %q: %s used by %s", id, word, st.describe(prev))
 	}
-	return false
 }
 
 // describe names an id's owner for a message.
@@ -86,7 +87,7 @@ func (st *state) describe(o owner) string {
 	switch o.what {
 	case footnoteOwner, noteRefOwner:
 		return fmt.Sprintf("%s %d at line %d", o.what, o.n, line)
-	case "":
+	case htmlOwner:
 		return fmt.Sprintf("<%s> at line %d", o.tag, line)
 	}
 	return fmt.Sprintf("%s at line %d", o.what, line)
@@ -139,7 +140,7 @@ func (st *state) explicitID(h *ast.Heading) {
 		switch {
 		case name == "style":
 			st.errs.Add(p, "a style attribute is blocked by the site's Content-Security-Policy; use a class from the theme's CSS")
-		case strings.HasPrefix(name, "on"):
+		case strings.HasPrefix(name, "on") && len(name) > 2:
 			st.errs.Add(p, "%s is an inline event handler, which the site's Content-Security-Policy blocks", name)
 		case name == "id" || headingAttrs.Contains(a.Name) || strings.HasPrefix(name, "data-"):
 		default:
@@ -150,24 +151,24 @@ func (st *state) explicitID(h *ast.Heading) {
 	if !ok {
 		return
 	}
-	switch {
-	case id == "":
-		st.errs.Add(p, "empty id: write {#name}")
-		st.dropID(h)
-	case strings.ContainsAny(id, " \t\n\r\f"):
-		st.errs.Add(p, "id %q has a space in it", id)
-	default:
-		st.claimAt(id, owner{what: headingOwner, off: off})
+	if id == "" { // {#} or {id=1}
+		st.errs.Add(p, "the id must be a name, as in {#name}")
+		dropAttr(h, "id")
+		return
 	}
+	if strings.ContainsAny(id, " \t\n\r\f") {
+		st.errs.Add(p, "id %q has a space in it", id)
+	}
+	st.claimAt(id, owner{what: headingOwner, off: off})
 }
 
-// dropID removes a heading's unusable id, so one is generated.
-func (st *state) dropID(h *ast.Heading) {
-	attrs := h.Attributes()
-	h.RemoveAttributes()
+// dropAttr removes a node's attribute.
+func dropAttr(n ast.Node, name string) {
+	attrs := n.Attributes()
+	n.RemoveAttributes()
 	for _, a := range attrs {
-		if string(a.Name) != "id" {
-			h.SetAttribute(a.Name, a.Value)
+		if string(a.Name) != name {
+			n.SetAttribute(a.Name, a.Value)
 		}
 	}
 }

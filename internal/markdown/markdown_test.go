@@ -159,7 +159,7 @@ func TestConcurrent(t *testing.T) {
 func TestRawHTML(t *testing.T) {
 	tests := []struct {
 		mode, in, want string
-		warnings, errs  int
+		warnings, errs int
 	}{
 		{HTMLSafe, "Line one<br>line two", "<p>Line one<br>line two</p>\n", 0, 0},
 		{HTMLSafe, "H<sub>2</sub>O", "<p>H<sub>2</sub>O</p>\n", 0, 0},
