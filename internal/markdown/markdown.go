@@ -1,6 +1,11 @@
 // Package markdown converts a page's Markdown to HTML. It is the one
 // package that imports goldmark; it knows nothing of pages or URLs and asks
 // its caller to resolve links.
+//
+// Every fact it returns carries the position that produced it: links,
+// ids, and each problem, which is an error (the page must not be
+// published as it is) or a warning (something the writer wrote was left
+// out).
 package markdown
 
 import (
@@ -10,10 +15,13 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
@@ -25,13 +33,18 @@ import (
 
 // Options configure a Converter.
 type Options struct {
-	// Unsafe renders raw HTML written in Markdown; otherwise it is omitted.
-	Unsafe bool
+	// HTML says what becomes of raw HTML written in the Markdown:
+	// HTMLNone, HTMLSafe (the default, also when empty) or HTMLAll. It
+	// replaces the former Unsafe option: Unsafe: true is HTML: HTMLAll.
+	// Any other value is taken as HTMLSafe; the caller validates its
+	// configuration.
+	HTML string
 	// TOCStart and TOCEnd are the heading levels the table of contents
 	// lists (default 2 and 3).
 	TOCStart, TOCEnd int
 	// ReservedIDs are ids the page's layout already uses ("main"): a
-	// heading that would get one is numbered instead, so no id repeats.
+	// heading that would get one is numbered instead, and an explicit
+	// {#id} or raw HTML id equal to one is an error.
 	ReservedIDs []string
 }
 
@@ -39,8 +52,9 @@ type Options struct {
 // is safe for concurrent use.
 type Converter struct {
 	opt     Options
-	plain   goldmark.Markdown // without typographic quotes
-	typo    goldmark.Markdown // with typographic quotes
+	safe    *bluemonday.Policy // the HTMLSafe allowlist
+	plain   goldmark.Markdown  // without typographic quotes
+	typo    goldmark.Markdown  // with typographic quotes
 	bufPool sync.Pool
 }
 
@@ -52,7 +66,10 @@ func New(opt Options) *Converter {
 	if opt.TOCEnd == 0 {
 		opt.TOCEnd = 3
 	}
-	c := &Converter{opt: opt}
+	if opt.HTML != HTMLNone && opt.HTML != HTMLAll {
+		opt.HTML = HTMLSafe
+	}
+	c := &Converter{opt: opt, safe: safePolicy()}
 	c.plain = c.build(false)
 	c.typo = c.build(true)
 	c.bufPool.New = func() any { return new(bytes.Buffer) }
@@ -60,22 +77,32 @@ func New(opt Options) *Converter {
 }
 
 func (c *Converter) build(typographer bool) goldmark.Markdown {
-	exts := []goldmark.Extender{extension.GFM, extension.Footnote}
+	exts := []goldmark.Extender{
+		// GFM, with table alignment as classes: a style attribute
+		// would need 'unsafe-inline' under the site's CSP.
+		extension.Linkify,
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.TaskList,
+		extension.Footnote,
+		extension.DefinitionList,
+	}
 	if typographer {
 		exts = append(exts, extension.Typographer)
 	}
-	var rOpts []renderer.Option
-	if c.opt.Unsafe {
-		rOpts = append(rOpts, ghtml.WithUnsafe())
-	}
-	rOpts = append(rOpts, renderer.WithNodeRenderers(util.Prioritized(headingRenderer{}, 100)))
 	return goldmark.New(
+		goldmark.WithParser(newParser()),
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(), // {#id} on headings
-			parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
+			// After the footnote transformer (999), so footnotes are
+			// numbered and the unused ones gone.
+			parser.WithASTTransformers(util.Prioritized(transformer{}, 1000)),
 		),
-		goldmark.WithRendererOptions(rOpts...),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+			util.Prioritized(headingRenderer{}, 100),
+			util.Prioritized(htmlRenderer{}, 100),
+		)),
 	)
 }
 
@@ -83,7 +110,9 @@ func (c *Converter) build(typographer bool) goldmark.Markdown {
 type Link struct {
 	Dest string
 	// URL is the destination published, after Resolve.
-	URL   string
+	URL string
+	// Pos is where Dest is written: in the link itself, or in the link
+	// reference definition it uses.
 	Pos   diag.Pos
 	Image bool
 }
@@ -96,14 +125,31 @@ type Heading struct {
 	Line  int    // line in the file
 }
 
+// ID is an id attribute the document's HTML carries: a heading's
+// (explicit or generated), a footnote's or its reference's ("fn:1",
+// "fnref:1"), or one written in raw HTML (HTMLAll only), with where it
+// comes from.
+type ID struct {
+	ID  string
+	Pos diag.Pos
+}
+
 // Doc is a converted document.
 type Doc struct {
 	HTML     []byte
 	Links    []Link
 	Headings []Heading
+	// IDs are every id in HTML, in source order; none repeats unless
+	// Convert reported an error.
+	IDs []ID
 	// TOC is the table of contents as an HTML list (nil when the document
 	// has no headings at the TOC levels or none was asked for).
 	TOC []byte
+	// Warnings are what the writer wrote but the HTML leaves out (raw
+	// HTML the Options.HTML setting removes, heading attributes that are
+	// not rendered). The page can be published; errors, returned by
+	// Convert beside the Doc, say it must not be.
+	Warnings diag.List
 }
 
 // ConvertOptions are per-document settings.
@@ -119,28 +165,39 @@ type ConvertOptions struct {
 	TOC bool
 	// Resolve, when set, is given every link and image destination and
 	// returns what to publish instead. An error is reported at the link.
+	// Autolinks (<https://…>, www.…) always have a scheme and are not
+	// given to it.
 	Resolve func(dest string, image bool) (string, error)
 }
 
 var stateKey = parser.NewContextKey()
 
+// state is what one conversion collects.
 type state struct {
-	opt      *ConvertOptions
-	reserved []string
-	lines    []int // offsets of line starts in the body
+	c     *Converter
+	opt   *ConvertOptions
+	src   []byte
+	lines []int // offsets of line starts in the body
+	// dests holds, for each link and image the link parser made, the
+	// offsets of its closing ']' and of the end of the link.
+	dests    map[ast.Node][2]int
 	links    []Link
 	headings []Heading
+	ids      ids
 	errs     diag.List
+	warns    diag.List
 }
 
-// Convert converts one document's Markdown body.
+// Convert converts one document's Markdown body. The errors returned
+// mean the page must not be published as it is; Doc.Warnings are
+// reported but do not stop it.
 func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	md := c.plain
 	if opt.Typographer {
 		md = c.typo
 	}
-	st := &state{opt: &opt, reserved: c.opt.ReservedIDs, lines: lineStarts(src)}
-	ctx := parser.NewContext(parser.WithIDs(&ids{}))
+	st := &state{c: c, opt: &opt, src: src, lines: lineStarts(src), dests: map[ast.Node][2]int{}}
+	ctx := parser.NewContext(parser.WithIDs(noIDs{}))
 	ctx.Set(stateKey, st)
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	buf := c.bufPool.Get().(*bytes.Buffer)
@@ -149,10 +206,13 @@ func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	if err := md.Renderer().Render(buf, src, doc); err != nil {
 		st.errs.Add(diag.Pos{File: opt.File}, "rendering Markdown: %v", err)
 	}
-	out := &Doc{HTML: bytes.Clone(buf.Bytes()), Links: st.links, Headings: st.headings}
+	out := &Doc{HTML: bytes.Clone(buf.Bytes()), Links: st.links, Headings: st.headings, IDs: st.idList()}
 	if opt.TOC {
 		out.TOC = toc(st.headings, c.opt.TOCStart, c.opt.TOCEnd)
 	}
+	st.warns.Sort()
+	st.errs.Sort()
+	out.Warnings = st.warns
 	return out, st.errs
 }
 
@@ -166,8 +226,10 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
-// pos converts a body offset to a file position.
+// pos converts a body offset to a file position; the column counts
+// characters, as editors do.
 func (st *state) pos(off int) diag.Pos {
+	off = max(0, min(off, len(st.src)))
 	lo, hi := 0, len(st.lines)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -177,10 +239,15 @@ func (st *state) pos(off int) diag.Pos {
 			hi = mid - 1
 		}
 	}
-	return diag.Pos{File: st.opt.File, Line: lo + 1 + st.opt.LineOffset, Col: off - st.lines[lo] + 1}
+	col := utf8.RuneCount(st.src[st.lines[lo]:off]) + 1
+	return diag.Pos{File: st.opt.File, Line: lo + 1 + st.opt.LineOffset, Col: col}
 }
 
-// transformer gives headings GitHub's ids, and collects and resolves links.
+// line is the file line of a body offset.
+func (st *state) line(off int) int { return st.pos(off).Line }
+
+// transformer gives headings GitHub's ids, filters raw HTML, marks table
+// alignment, and collects and resolves links.
 type transformer struct{}
 
 func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -188,109 +255,122 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	if st == nil {
 		return
 	}
-	src := reader.Source()
-	used := map[string]bool{}
-	for _, id := range st.reserved {
-		used[id] = true
-	}
-	var headings []*ast.Heading
-	// Explicit {#id}s are claimed first; generated ids go around them.
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := n.(*ast.Heading); ok && entering {
-			headings = append(headings, h)
-			if id, ok := h.AttributeString("id"); ok {
-				if b, ok := id.([]byte); ok {
-					used[string(b)] = true
-				}
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	for _, h := range headings {
-		var id string
-		if v, ok := h.AttributeString("id"); ok {
-			b, _ := v.([]byte)
-			id = string(b)
-		} else {
-			base := Slug(headingSource(h, src))
-			id = base
-			for n := 1; used[id] || id == ""; n++ {
-				if base == "" {
-					id = fmt.Sprintf("section-%d", n)
-				} else {
-					id = fmt.Sprintf("%s-%d", base, n)
-				}
-			}
-			used[id] = true
-			h.SetAttributeString("id", []byte(id))
-		}
-		line := 0
-		if h.Lines().Len() > 0 {
-			line = st.pos(h.Lines().At(0).Start).Line
-		}
-		st.headings = append(st.headings, Heading{Level: h.Level, ID: id, Text: plainText(h, src), Line: line})
-	}
-
-	cursor := map[ast.Node]int{} // per block: where the last link was found
+	var (
+		nodes     []ast.Node // headings, links and raw HTML, in source order
+		footnotes []ast.Node
+		defs      = map[string]*ast.LinkReferenceDefinition{}
+	)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		var dest []byte
-		image := false
-		switch l := n.(type) {
-		case *ast.Link:
-			dest = l.Destination
-		case *ast.Image:
-			dest, image = l.Destination, true
-		default:
-			return ast.WalkContinue, nil
-		}
-		p := st.locate(n, dest, src, cursor)
-		st.links = append(st.links, Link{Dest: string(dest), URL: string(dest), Pos: p, Image: image})
-		if st.opt.Resolve == nil {
-			return ast.WalkContinue, nil
-		}
-		to, err := st.opt.Resolve(string(dest), image)
-		if err != nil {
-			st.errs = append(st.errs, &diag.Error{Pos: p, Msg: err.Error()})
-			return ast.WalkContinue, nil
-		}
-		st.links[len(st.links)-1].URL = to
-		switch l := n.(type) {
-		case *ast.Link:
-			l.Destination = []byte(to)
-		case *ast.Image:
-			l.Destination = []byte(to)
+		switch n := n.(type) {
+		case *ast.Heading, *ast.Link, *ast.Image, *ast.AutoLink, *ast.RawHTML, *ast.HTMLBlock:
+			nodes = append(nodes, n)
+		case *east.Footnote, *east.FootnoteLink:
+			footnotes = append(footnotes, n)
+		case *east.TableCell:
+			alignClass(n)
+		case *ast.LinkReferenceDefinition:
+			// The first definition of a label is the one links use.
+			if k := util.ToLinkReference(n.Label); defs[k] == nil {
+				defs[k] = n
+			}
 		}
 		return ast.WalkContinue, nil
 	})
-}
 
-// locate finds where a link's destination is written: inlines carry no
-// positions, so search the enclosing block's lines from after the previous
-// link of the same block.
-func (st *state) locate(n ast.Node, dest, src []byte, cursor map[ast.Node]int) diag.Pos {
-	block := n.Parent()
-	for block != nil && (block.Type() != ast.TypeBlock || block.Lines().Len() == 0) {
-		block = block.Parent()
+	// Ids: the layout's, then the footnotes' (goldmark fixes them), then
+	// the writer's explicit ones and raw HTML's in source order; the
+	// generated ones go around all of them.
+	for _, id := range st.c.opt.ReservedIDs {
+		st.ids.claim(id, owner{what: layoutOwner, off: -1})
 	}
-	if block == nil {
-		return diag.Pos{File: st.opt.File, Line: st.opt.LineOffset + 1}
+	for _, n := range footnotes {
+		st.footnoteID(n)
 	}
-	lines := block.Lines()
-	from := cursor[block]
-	if from == 0 {
-		from = lines.At(0).Start
-	}
-	end := lines.At(lines.Len() - 1).Stop
-	if len(dest) > 0 && from < end {
-		if i := bytes.Index(src[from:end], dest); i >= 0 {
-			cursor[block] = from + i + len(dest)
-			return st.pos(from + i)
+	var headings []*ast.Heading
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Heading:
+			headings = append(headings, n)
+			st.explicitID(n)
+		case *ast.RawHTML:
+			st.rawHTML(n)
+		case *ast.HTMLBlock:
+			st.htmlBlock(n)
 		}
 	}
-	return st.pos(lines.At(0).Start)
+	for _, h := range headings {
+		id := st.headingID(h)
+		line := st.line(h.Pos())
+		if h.Lines().Len() > 0 {
+			line = st.line(h.Lines().At(0).Start)
+		}
+		st.headings = append(st.headings, Heading{Level: h.Level, ID: id, Text: plainText(h, st.src), Line: line})
+	}
+
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Link:
+			n.Destination = st.link(n, n.Destination, n.Reference, defs, false)
+		case *ast.Image:
+			n.Destination = st.link(n, n.Destination, n.Reference, defs, true)
+		case *ast.AutoLink:
+			st.autoLink(n)
+		}
+	}
+}
+
+// alignClass marks an aligned table cell with a class the theme styles:
+// al, ac or ar.
+func alignClass(cell *east.TableCell) {
+	var class string
+	switch cell.Alignment {
+	case east.AlignLeft:
+		class = "al"
+	case east.AlignCenter:
+		class = "ac"
+	case east.AlignRight:
+		class = "ar"
+	default:
+		return
+	}
+	cell.SetAttributeString("class", []byte(class))
+}
+
+// link records a link or image and returns the destination to publish.
+func (st *state) link(n ast.Node, dest []byte, ref *ast.ReferenceLink, defs map[string]*ast.LinkReferenceDefinition, image bool) []byte {
+	p := st.destPos(n, dest, ref, defs)
+	st.links = append(st.links, Link{Dest: string(dest), URL: string(dest), Pos: p, Image: image})
+	if st.opt.Resolve == nil {
+		return dest
+	}
+	to, err := st.opt.Resolve(string(dest), image)
+	if err != nil {
+		st.errs = append(st.errs, &diag.Error{Pos: p, Msg: err.Error()})
+		return dest
+	}
+	st.links[len(st.links)-1].URL = to
+	return []byte(to)
+}
+
+// autoLink records an autolink: <https://…>, <a@b.c> or a bare URL.
+func (st *state) autoLink(n *ast.AutoLink) {
+	label := n.Label(st.src)
+	off := n.Pos()
+	// A bare URL's node starts at the character before it.
+	for i := off; i >= 0 && i <= off+1 && i < len(st.src); i++ {
+		if bytes.HasPrefix(st.src[i:], label) {
+			off = i
+			break
+		}
+	}
+	url := string(n.URL(st.src))
+	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {
+		url = "mailto:" + url
+	}
+	st.links = append(st.links, Link{Dest: string(label), URL: url, Pos: st.pos(off)})
 }
 
 // headingSource is a heading's text as GitHub sees it when it computes
@@ -328,7 +408,7 @@ func inlineText(n ast.Node, src []byte, forID bool) string {
 			case "—":
 				b.WriteString("---")
 			}
-		case *ast.RawHTML:
+		case *ast.RawHTML, *htmlInline, *east.FootnoteLink:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -352,12 +432,12 @@ func Slug(s string) string {
 	return b.String()
 }
 
-// ids satisfies goldmark's parser.IDs; heading ids are given by the
+// noIDs satisfies goldmark's parser.IDs; heading ids are given by the
 // transformer, and footnotes name their own.
-type ids struct{}
+type noIDs struct{}
 
-func (*ids) Generate(value []byte, kind ast.NodeKind) []byte { return nil }
-func (*ids) Put(value []byte)                                {}
+func (noIDs) Generate(value []byte, kind ast.NodeKind) []byte { return nil }
+func (noIDs) Put(value []byte)                                {}
 
 // toc renders the headings between levels lo and hi as nested lists.
 func toc(hs []Heading, lo, hi int) []byte {
@@ -401,6 +481,11 @@ func toc(hs []Heading, lo, hi int) []byte {
 	return b.Bytes()
 }
 
+// headingAttrs are the attributes a heading's {…} may give it: goldmark's
+// global attributes but style, which the site's CSP would block (data-*
+// are always kept).
+var headingAttrs = util.NewBytesFilterString(`accesskey,autocapitalize,autofocus,class,contenteditable,dir,draggable,enterkeyhint,hidden,id,inert,inputmode,is,itemid,itemprop,itemref,itemscope,itemtype,lang,part,role,slot,spellcheck,tabindex,title,translate`)
+
 // headingRenderer renders headings with a self-link, so readers can copy
 // a link to any section.
 type headingRenderer struct{}
@@ -414,16 +499,30 @@ func renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (as
 	if entering {
 		fmt.Fprintf(w, "<h%d", n.Level)
 		if n.Attributes() != nil {
-			ghtml.RenderAttributes(w, node, ghtml.HeadingAttributeFilter)
+			ghtml.RenderAttributes(w, node, headingAttrs)
 		}
 		_ = w.WriteByte('>')
 		return ast.WalkContinue, nil
 	}
-	if id, ok := n.AttributeString("id"); ok {
-		if b, ok := id.([]byte); ok && n.Level > 1 {
-			fmt.Fprintf(w, `<a class="anchor" href="#%s" aria-hidden="true" tabindex="-1"></a>`, html.EscapeString(string(b)))
-		}
+	if id, ok := attrString(n, "id"); ok && n.Level > 1 {
+		fmt.Fprintf(w, `<a class="anchor" href="#%s" aria-hidden="true" tabindex="-1"></a>`, html.EscapeString(id))
 	}
 	fmt.Fprintf(w, "</h%d>\n", n.Level)
 	return ast.WalkContinue, nil
+}
+
+// attrString is a node's attribute as goldmark renders it: text, or
+// empty for a value of another type.
+func attrString(n ast.Node, name string) (string, bool) {
+	v, ok := n.AttributeString(name)
+	if !ok {
+		return "", false
+	}
+	switch v := v.(type) {
+	case []byte:
+		return string(v), true
+	case string:
+		return v, true
+	}
+	return "", true
 }

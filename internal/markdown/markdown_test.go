@@ -5,29 +5,44 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
+
+	"github.com/certiron/certiron-site/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGolden converts every "-- NAME.md --" case of testdata/convert.txtar
-// and compares the HTML (and TOC, links and errors) with "-- NAME.html --".
+// and compares the HTML (and TOC, links, ids, warnings and errors) with
+// "-- NAME.html --". NAME picks the HTML setting: "none-…", "all-…", or
+// else "safe"; the layout reserves the id "main".
 func TestGolden(t *testing.T) {
 	const file = "testdata/convert.txtar"
 	ar, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := New(Options{})
+	convs := map[string]*Converter{}
+	for _, mode := range []string{HTMLNone, HTMLSafe, HTMLAll} {
+		convs[mode] = New(Options{HTML: mode, ReservedIDs: []string{"main"}})
+	}
 	var out []txtar.File
 	for _, f := range ar.Files {
 		name, ok := strings.CutSuffix(f.Name, ".md")
 		if !ok {
 			continue
+		}
+		c := convs[HTMLSafe]
+		for mode, conv := range convs {
+			if strings.HasPrefix(name, mode+"-") {
+				c = conv
+			}
 		}
 		got := convertCase(c, name, f.Data)
 		out = append(out, f, txtar.File{Name: name + ".html", Data: got})
@@ -61,18 +76,10 @@ func findFile(ar *txtar.Archive, name string) []byte {
 	return nil
 }
 
-// convertCase renders one case: the HTML, then the TOC, links and errors.
+// convertCase renders one case: the HTML, then the TOC, links, ids,
+// warnings and errors.
 func convertCase(c *Converter, name string, src []byte) []byte {
-	opt := ConvertOptions{File: name + ".md", Typographer: !strings.HasPrefix(name, "plain"), TOC: true,
-		Resolve: func(dest string, image bool) (string, error) {
-			if strings.HasPrefix(dest, "missing") {
-				return "", fmt.Errorf("link to missing page %q", dest)
-			}
-			if d, ok := strings.CutSuffix(dest, ".md"); ok {
-				return "/" + d + "/", nil
-			}
-			return dest, nil
-		}}
+	opt := ConvertOptions{File: name + ".md", Typographer: !strings.HasPrefix(name, "plain"), TOC: true, Resolve: resolve}
 	doc, errs := c.Convert(src, opt)
 	var b bytes.Buffer
 	b.Write(doc.HTML)
@@ -82,10 +89,27 @@ func convertCase(c *Converter, name string, src []byte) []byte {
 	for _, l := range doc.Links {
 		fmt.Fprintf(&b, "link: %s %s image=%v\n", l.Pos, l.Dest, l.Image)
 	}
+	for _, id := range doc.IDs {
+		fmt.Fprintf(&b, "id: %s %s\n", id.Pos, id.ID)
+	}
+	for _, w := range doc.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
 	for _, e := range errs {
 		fmt.Fprintf(&b, "error: %s\n", e)
 	}
 	return b.Bytes()
+}
+
+// resolve maps x.md to /x/ and fails on links starting "missing".
+func resolve(dest string, image bool) (string, error) {
+	if strings.HasPrefix(dest, "missing") {
+		return "", fmt.Errorf("link to missing page %q", dest)
+	}
+	if d, ok := strings.CutSuffix(dest, ".md"); ok {
+		return "/" + d + "/", nil
+	}
+	return dest, nil
 }
 
 func TestSlug(t *testing.T) {
@@ -112,7 +136,7 @@ func TestSlug(t *testing.T) {
 // with -race).
 func TestConcurrent(t *testing.T) {
 	c := New(Options{})
-	src := []byte("# A\n\n## B\n\n[x](y.md) \"q\"\n\n## B\n")
+	src := []byte("# A\n\n## B\n\n[x](y.md) \"q\" H<sub>2</sub>O <span>s</span>\n\n<details><summary>S</summary></details>\n\n## B\n")
 	want, _ := c.Convert(src, ConvertOptions{Typographer: true, TOC: true})
 	var wg sync.WaitGroup
 	for range 8 {
@@ -129,48 +153,277 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
+// TestRawHTML converts raw HTML under each setting: what a legal
+// writer needs comes through "safe" intact, what the CSP would block
+// never does. want is part of the HTML.
 func TestRawHTML(t *testing.T) {
-	src := []byte("Hi <span>there</span>\n\n<div>block</div>\n")
-	safe, _ := New(Options{}).Convert(src, ConvertOptions{})
-	if bytes.Contains(safe.HTML, []byte("<span>")) || bytes.Contains(safe.HTML, []byte("<div>")) {
-		t.Errorf("raw HTML kept without Unsafe: %s", safe.HTML)
+	tests := []struct {
+		mode, in, want string
+		warnings, errs int
+	}{
+		{HTMLSafe, "Line one<br>line two", "<p>Line one<br>line two</p>\n", 0, 0},
+		{HTMLSafe, "H<sub>2</sub>O", "<p>H<sub>2</sub>O</p>\n", 0, 0},
+		{HTMLSafe, `<abbr title="General Data Protection Regulation">GDPR</abbr>`, `<p><abbr title="General Data Protection Regulation">GDPR</abbr></p>` + "\n", 0, 0},
+		{HTMLSafe, "<details><summary>More</summary>text</details>", "<details><summary>More</summary>text</details>", 0, 0},
+		{HTMLSafe, "<br/> and <BR>", "<p><br/> and <br></p>\n", 0, 0},
+		{HTMLSafe, "Hi <span>there</span>\n\n<div>block</div>\n", "<p>Hi there</p>\nblock\n", 2, 0},
+		{HTMLSafe, `<abbr title="t" class="c">x</abbr>`, `<p><abbr title="t">x</abbr></p>` + "\n", 1, 0},
+		{HTMLSafe, "a <!-- note --> b", "<p>a  b</p>\n", 0, 0},
+		{HTMLSafe, "<script>alert(1)</script>", "", 0, 1},
+		{HTMLSafe, `<a href="javascript:alert(1)">x</a>`, "", 0, 1},
+		{HTMLSafe, `<abbr title="JavaScript: a language">JS</abbr>`, `<abbr title="JavaScript: a language">JS</abbr>`, 0, 0},
+		{HTMLNone, "H<sub>2</sub>O", "<p>H2O</p>\n", 2, 0},
+		{HTMLNone, "<details><summary>More</summary>text</details>", "", 1, 0},
+		{HTMLNone, "<!-- note -->", "", 0, 0},
+		{HTMLNone, "<style>p{}</style>", "", 0, 1},
+		{HTMLAll, "Hi <span>there</span>\n\n<div>block</div>\n", "<p>Hi <span>there</span></p>\n<div>block</div>\n", 0, 0},
+		{HTMLAll, `<b onmouseover="x()">b</b>`, "<p>b", 0, 1},
+		{HTMLAll, `<i style="color:red">i</i>`, "<p>i", 0, 1},
+		{HTMLAll, "<div>\n<script>x()</script>\n</div>\n", "", 0, 1},
 	}
-	unsafe, _ := New(Options{Unsafe: true}).Convert(src, ConvertOptions{})
-	if !bytes.Contains(unsafe.HTML, []byte("<span>there</span>")) || !bytes.Contains(unsafe.HTML, []byte("<div>block</div>")) {
-		t.Errorf("raw HTML dropped with Unsafe: %s", unsafe.HTML)
+	for _, tt := range tests {
+		t.Run(tt.mode+" "+tt.in, func(t *testing.T) {
+			doc, errs := New(Options{HTML: tt.mode}).Convert([]byte(tt.in), ConvertOptions{})
+			if got := string(doc.HTML); !strings.Contains(got, tt.want) {
+				t.Errorf("Convert(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if len(doc.Warnings) != tt.warnings || len(errs) != tt.errs {
+				t.Errorf("Convert(%q): warnings %v, errors %v; want %d and %d", tt.in, doc.Warnings, errs, tt.warnings, tt.errs)
+			}
+			if bad := unsafeMarkup(doc.HTML); bad != "" {
+				t.Errorf("Convert(%q) = %q, which has %s", tt.in, doc.HTML, bad)
+			}
+		})
 	}
 }
 
-func FuzzConvert(f *testing.F) {
-	for _, s := range []string{"# h\n", "[a](b.md#c)", "## x {#id}\n## x\n", "| a |\n|---|\n| b |", "- [ ] t\n", "x[^1]\n\n[^1]: n", "\"q\" -- ...", "<b>x</b>", "![i](p.png)"} {
-		f.Add([]byte(s))
+// TestPositions checks that every finding is at its file line (the body
+// starts on line 11) and column, counted in characters.
+func TestPositions(t *testing.T) {
+	src := "Ünïcödé <span>x</span> [a](missing.md)\n\n## Über {#main}\n\n<div onclick=\"x()\">\n</div>\n"
+	doc, errs := New(Options{ReservedIDs: []string{"main"}}).Convert([]byte(src), ConvertOptions{
+		File: "p.md", LineOffset: 10,
+		Resolve: func(dest string, _ bool) (string, error) { return "", fmt.Errorf("link to missing page %q", dest) },
+	})
+	var got []string
+	for _, w := range doc.Warnings {
+		got = append(got, "warning "+w.Pos.String())
+	}
+	for _, e := range errs {
+		got = append(got, "error "+e.Pos.String())
+	}
+	for _, l := range doc.Links {
+		got = append(got, "link "+l.Pos.String())
+	}
+	for _, id := range doc.IDs {
+		got = append(got, "id "+id.Pos.String())
+	}
+	want := []string{"warning p.md:11:9", "error p.md:11:28", "error p.md:13:9", "error p.md:15:1", "link p.md:11:28", "id p.md:13:9"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Convert(%q) positions:\n%s\nwant\n%s", src, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLinkPositions: a link repeated in one paragraph is found at each of
+// its places, even when its text is its destination.
+func TestLinkPositions(t *testing.T) {
+	tests := []string{
+		"[a](x.md) [a](x.md) [a](x.md)",
+		"[https://x.test/a](https://x.test/a), [https://x.test/a](https://x.test/a)\nand [https://x.test/a](https://x.test/a)",
+		"See x.md: [x.md](x.md \"x.md\") [x.md](<x.md>) [`x.md`](  x.md  )",
+		"> quoted [**x.md**](x.md) [![x.md](x.md)](x.md)\n> [x.md](\n> x.md)",
 	}
 	c := New(Options{})
-	f.Fuzz(func(t *testing.T, src []byte) {
-		doc, _ := c.Convert(src, ConvertOptions{Typographer: true, TOC: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }})
-		seen := map[string]bool{}
-		for _, h := range doc.Headings {
-			if seen[h.ID] {
-				t.Fatalf("duplicate heading id %q in %q", h.ID, src)
-			}
-			seen[h.ID] = true
+	for _, src := range tests {
+		doc, _ := c.Convert([]byte(src), ConvertOptions{})
+		lines := strings.Split(src, "\n")
+		seen := map[diag.Pos]bool{}
+		if len(doc.Links) < 3 {
+			t.Errorf("Convert(%q) found %d links, want 3 or more", src, len(doc.Links))
 		}
 		for _, l := range doc.Links {
-			if l.Pos.Line < 1 || l.Pos.Col < 1 {
-				t.Fatalf("link %q at bad position %v", l.Dest, l.Pos)
+			if seen[l.Pos] {
+				t.Errorf("Convert(%q): two links at %s", src, l.Pos)
+			}
+			seen[l.Pos] = true
+			line := []rune(lines[l.Pos.Line-1])
+			if at := string(line[l.Pos.Col-1:]); !strings.HasPrefix(at, l.Dest) {
+				t.Errorf("Convert(%q): link %q at %s, where the text is %q", src, l.Dest, l.Pos, at)
 			}
 		}
-	})
+	}
+}
+
+// TestReferencePositions: a reference link is found where its
+// destination is written, in its definition.
+func TestReferencePositions(t *testing.T) {
+	src := "[one][r] and [two][R] and [r].\n\n[r]: <x.md> \"t\"\n[r]: y.md\n"
+	doc, _ := New(Options{}).Convert([]byte(src), ConvertOptions{})
+	for _, l := range doc.Links {
+		if l.Pos.String() != ":3:7" || l.Dest != "x.md" {
+			t.Errorf("Convert(%q): link %q at %s, want x.md at :3:7", src, l.Dest, l.Pos)
+		}
+	}
 }
 
 func TestReservedIDs(t *testing.T) {
 	c := New(Options{ReservedIDs: []string{"main", "toc-title"}})
-	doc, _ := c.Convert([]byte("## Main\n\n## Main\n\n## TOC title\n\n## Other {#main}\n"), ConvertOptions{})
+	doc, errs := c.Convert([]byte("## Main\n\n## Main\n\n## TOC title\n\n## Other {#main}\n"), ConvertOptions{File: "r.md"})
 	var ids []string
 	for _, h := range doc.Headings {
 		ids = append(ids, h.ID)
 	}
 	if got, want := strings.Join(ids, " "), "main-1 main-2 toc-title-1 main"; got != want {
-		t.Errorf("heading ids = %s, want %s (an explicit {#id} is the writer's choice)", got, want)
+		t.Errorf("heading ids = %s, want %s", got, want)
 	}
+	if got, want := errs.Error(), `r.md:7:10: id "main" is used by the theme's layout; choose another`; got != want {
+		t.Errorf("errors = %q, want %q", got, want)
+	}
+}
+
+// TestConstructs converts a document using every construct the site
+// supports and checks that it comes through whole, with nothing the CSP
+// would block, no id twice, and nothing to report.
+func TestConstructs(t *testing.T) {
+	src, err := os.ReadFile("testdata/constructs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(Options{HTML: HTMLSafe, ReservedIDs: []string{"main"}})
+	doc, errs := c.Convert(src, ConvertOptions{File: "constructs.md", Typographer: true, TOC: true, Resolve: resolve})
+	if len(errs) > 0 || len(doc.Warnings) > 0 {
+		t.Errorf("Convert(constructs.md): errors %v, warnings %v", errs, doc.Warnings)
+	}
+	if bad := unsafeMarkup(doc.HTML); bad != "" {
+		t.Errorf("Convert(constructs.md) has %s", bad)
+	}
+	ids, dup := htmlIDs(doc.HTML)
+	if dup != "" {
+		t.Errorf("Convert(constructs.md) has id %q twice", dup)
+	}
+	if len(ids) != len(doc.IDs) {
+		t.Errorf("Convert(constructs.md): Doc.IDs %v, HTML ids %v", doc.IDs, ids)
+	}
+	got := convertCase(c, "constructs", src)
+	const file = "testdata/constructs.html"
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v; run go test -update", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Convert(constructs.md) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// unsafeMarkup names the first thing in HTML the site's CSP would block:
+// a script or style element, a style attribute or an event handler.
+func unsafeMarkup(out []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(out))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t := z.Token()
+			if t.Data == "script" || t.Data == "style" {
+				return "<" + t.Data + ">"
+			}
+			for _, a := range t.Attr {
+				if a.Key == "style" || strings.HasPrefix(a.Key, "on") && len(a.Key) > 2 {
+					return fmt.Sprintf("<%s %s=%q>", t.Data, a.Key, a.Val)
+				}
+				if strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:") && a.Key != "title" {
+					return fmt.Sprintf("<%s %s=%q>", t.Data, a.Key, a.Val)
+				}
+			}
+		}
+	}
+}
+
+// htmlIDs returns the ids (and <a name>s) in HTML, as a browser reads
+// them, and the first that repeats.
+func htmlIDs(out []byte) (ids []string, dup string) {
+	seen := map[string]bool{}
+	z := html.NewTokenizer(bytes.NewReader(out))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ids, dup
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t := z.Token()
+			for _, a := range t.Attr {
+				if a.Val == "" || a.Key != "id" && !(a.Key == "name" && t.Data == "a") {
+					continue
+				}
+				if seen[a.Val] && dup == "" {
+					dup = a.Val
+				}
+				seen[a.Val] = true
+				ids = append(ids, a.Val)
+			}
+		}
+	}
+}
+
+// FuzzConvert converts anything under "safe" and "all": no id repeats
+// (nor takes the layout's) unless Convert reported an error, and then
+// under "safe" Doc.IDs are the HTML's; the HTML never holds what the CSP
+// would block in "safe"; every fact has a position in the file.
+func FuzzConvert(f *testing.F) {
+	for _, s := range []string{"# h\n", "[a](b.md#c)", "## x {#id}\n## x\n", "| a |\n|---|\n| b |", "- [ ] t\n", "x[^1]\n\n[^1]: n", "\"q\" -- ...", "<b>x</b>", "![i](p.png)"} {
+		f.Add([]byte(s))
+	}
+	reserved := []string{"main"}
+	convs := []*Converter{New(Options{HTML: HTMLSafe, ReservedIDs: reserved}), New(Options{HTML: HTMLAll, ReservedIDs: reserved})}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, c := range convs {
+			doc, errs := c.Convert(src, ConvertOptions{File: "f.md", LineOffset: 3, Typographer: true, TOC: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }})
+			ids, dup := htmlIDs(doc.HTML)
+			if len(errs) == 0 {
+				if dup != "" {
+					t.Fatalf("Convert(%q) under %q: id %q twice and no error:\n%s", src, c.opt.HTML, dup, doc.HTML)
+				}
+				if slices.Contains(ids, "main") {
+					t.Fatalf("Convert(%q) under %q: the layout's id and no error:\n%s", src, c.opt.HTML, doc.HTML)
+				}
+			}
+			// Under "all", a raw <textarea> or <iframe> may hide the ids
+			// after it in text.
+			if len(errs) == 0 && c.opt.HTML == HTMLSafe {
+				var got []string
+				for _, id := range doc.IDs {
+					got = append(got, id.ID)
+				}
+				slices.Sort(got)
+				slices.Sort(ids)
+				if !slices.Equal(got, ids) {
+					t.Fatalf("Convert(%q) under %q: Doc.IDs %q, HTML ids %q:\n%s", src, c.opt.HTML, got, ids, doc.HTML)
+				}
+			}
+			if bad := unsafeMarkup(doc.HTML); bad != "" && (c.opt.HTML == HTMLSafe || len(errs) == 0) {
+				t.Fatalf("Convert(%q) under %q has %s (errors %v):\n%s", src, c.opt.HTML, bad, errs, doc.HTML)
+			}
+			var ps []diag.Pos
+			for _, l := range doc.Links {
+				ps = append(ps, l.Pos)
+			}
+			for _, id := range doc.IDs {
+				ps = append(ps, id.Pos)
+			}
+			for _, e := range append(slices.Clone(errs), doc.Warnings...) {
+				ps = append(ps, e.Pos)
+			}
+			for _, p := range ps {
+				if p.File != "f.md" || p.Line < 4 || p.Col < 1 {
+					t.Fatalf("Convert(%q): a fact at bad position %v", src, p)
+				}
+			}
+		}
+	})
 }

@@ -106,7 +106,7 @@ func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conv == nil || c.markup != m {
-		c.conv = markdown.New(markdown.Options{Unsafe: m.Unsafe, TOCStart: m.TOCStart, TOCEnd: m.TOCEnd, ReservedIDs: reservedIDs})
+		c.conv = markdown.New(markdown.Options{HTML: map[bool]string{true: markdown.HTMLAll, false: markdown.HTMLSafe}[m.Unsafe], TOCStart: m.TOCStart, TOCEnd: m.TOCEnd, ReservedIDs: reservedIDs})
 		c.markup = m
 		c.docs = map[string]*docEntry{}
 	}

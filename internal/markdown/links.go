@@ -1,0 +1,88 @@
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/certiron/certiron-site/internal/diag"
+)
+
+// newParser is goldmark's default parser with its link parser wrapped,
+// so each link knows where its destination is written.
+func newParser() parser.Parser {
+	inlines := parser.DefaultInlineParsers()
+	for i, v := range inlines {
+		if v.Value == parser.NewLinkParser() {
+			inlines[i].Value = linkParser{parser.NewLinkParser()}
+		}
+	}
+	return parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(inlines...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
+}
+
+// linkParser is goldmark's link parser, noting for each link and image
+// it makes the offsets of its closing ']' and of its end: the node
+// itself only knows where it starts.
+type linkParser struct{ parser.InlineParser }
+
+func (p linkParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	n := p.InlineParser.Parse(parent, block, pc)
+	if n == nil || len(line) == 0 || line[0] != ']' {
+		return n
+	}
+	if st, _ := pc.Get(stateKey).(*state); st != nil {
+		_, end := block.Position()
+		st.dests[n] = [2]int{seg.Start, end.Start}
+	}
+	return n
+}
+
+// CloseBlock passes the end of a block to goldmark's link parser.
+func (p linkParser) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
+	if cb, ok := p.InlineParser.(parser.CloseBlocker); ok {
+		cb.CloseBlock(parent, block, pc)
+	}
+}
+
+// destPos is where a link's destination is written: after "](" in an
+// inline link, in its definition for a reference link.
+func (st *state) destPos(n ast.Node, dest []byte, ref *ast.ReferenceLink, defs map[string]*ast.LinkReferenceDefinition) diag.Pos {
+	if d, ok := st.dests[n]; ok && ref == nil {
+		lo, hi := d[0], min(d[1], len(st.src))
+		if lo+1 < hi && st.src[lo+1] == '(' {
+			if i := bytes.Index(st.src[lo:hi], dest); len(dest) > 0 && i >= 0 {
+				return st.pos(lo + i)
+			}
+			return st.pos(lo + 2)
+		}
+	}
+	if ref != nil {
+		if def := defs[util.ToLinkReference(ref.Value)]; def != nil && def.Lines().Len() > 0 {
+			lines := def.Lines()
+			lo, hi := lines.At(0).Start, lines.At(lines.Len()-1).Stop
+			// The label ends at the first unescaped "]:".
+			for i := lo; i+1 < hi; i++ {
+				if st.src[i] == '\\' {
+					i++
+					continue
+				}
+				if st.src[i] == ']' && st.src[i+1] == ':' {
+					if j := bytes.Index(st.src[i+2:hi], dest); len(dest) > 0 && j >= 0 {
+						return st.pos(i + 2 + j)
+					}
+					break
+				}
+			}
+			return st.pos(lo)
+		}
+	}
+	return st.pos(n.Pos())
+}
