@@ -9,25 +9,25 @@ package mark
 
 import (
 	"bytes"
+	"html"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/certiron/certiron-site/internal/diag"
 )
 
 // Attr is the marking attribute. Its value is a Ref.
 const Attr = "data-certiron-at"
 
-// Ref is where an element comes from: a source (an index the caller
-// gives meaning to, such as "the page's Markdown" or "the theme's third
-// file") and a 1-based line and column in it.
-type Ref struct {
-	Source    int
-	Line, Col int
-}
+// Ref is where an element comes from: a site-relative file and a
+// 1-based line and column in it.
+type Ref = diag.Pos
 
-// Encode is the attribute, with its leading space, marking an element.
+// Encode is the attribute, with its leading space, marking an element:
+// data-certiron-at="FILE:LINE:COL".
 func Encode(r Ref) string {
-	return " " + Attr + `="` + strconv.Itoa(r.Source) + "." + strconv.Itoa(r.Line) + "." + strconv.Itoa(r.Col) + `"`
+	return " " + Attr + `="` + html.EscapeString(r.File) + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col) + `"`
 }
 
 // Span says that the final bytes from Off on (up to the next Span) come
@@ -51,18 +51,6 @@ func (m Map) At(off int) (Ref, bool) {
 		return m[0].Ref, true
 	}
 	return m[i-1].Ref, true
-}
-
-// Shift returns m with every offset moved by d and every source by src,
-// for a marked fragment placed inside another page.
-func (m Map) Shift(d, src int) Map {
-	out := make(Map, len(m))
-	for i, s := range m {
-		s.Off += d
-		s.Ref.Source += src
-		out[i] = s
-	}
-	return out
 }
 
 var needle = []byte(" " + Attr + "=")
@@ -110,24 +98,30 @@ func value(b []byte) (string, int) {
 		return "", len(b)
 	}
 	n := 0
-	for n < len(b) && !strings.ContainsRune(" \t\n\r\f>/", rune(b[n])) {
+	for n < len(b) && !strings.ContainsRune(" \t\n\r\f>", rune(b[n])) {
 		n++
+	}
+	if n > 0 && b[n-1] == '/' && n < len(b) && b[n] == '>' {
+		n-- // the slash of a self-closing tag, not the value's
 	}
 	return string(b[:n]), n
 }
 
+// parse reads FILE:LINE:COL (the file may hold colons itself).
 func parse(v string) (Ref, bool) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 {
+	v = html.UnescapeString(v)
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 {
 		return Ref{}, false
 	}
-	var n [3]int
-	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil {
-			return Ref{}, false
-		}
-		n[i] = x
+	j := strings.LastIndexByte(v[:i], ':')
+	if j < 0 {
+		return Ref{}, false
 	}
-	return Ref{Source: n[0], Line: n[1], Col: n[2]}, true
+	line, err1 := strconv.Atoi(v[j+1 : i])
+	col, err2 := strconv.Atoi(v[i+1:])
+	if err1 != nil || err2 != nil || v[:j] == "" {
+		return Ref{}, false
+	}
+	return Ref{File: v[:j], Line: line, Col: col}, true
 }

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -29,6 +30,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/mark"
 )
 
 // Options configure a Converter.
@@ -168,6 +170,10 @@ type ConvertOptions struct {
 	// Autolinks (<https://…>, www.…) always have a scheme and are not
 	// given to it.
 	Resolve func(dest string, image bool) (string, error)
+	// Marks puts a mark.Attr on every link, image and block the HTML
+	// has, naming its line and column in File, so that what an audit
+	// finds in the finished page points back at the Markdown.
+	Marks bool
 }
 
 var stateKey = parser.NewContextKey()
@@ -267,6 +273,9 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		switch n := n.(type) {
 		case *ast.Heading, *ast.Link, *ast.Image, *ast.AutoLink, *ast.RawHTML, *ast.HTMLBlock:
 			nodes = append(nodes, n)
+		case *ast.Paragraph, *ast.Blockquote, *ast.List, *ast.ListItem, *ast.ThematicBreak,
+			*east.Table, *east.TableRow, *east.TableHeader, *east.DefinitionList, *east.DefinitionTerm, *east.DefinitionDescription:
+			st.markBlock(n)
 		case *east.Footnote, *east.FootnoteLink:
 			footnotes = append(footnotes, n)
 		case *east.TableCell:
@@ -302,6 +311,7 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		}
 	}
 	for _, h := range headings {
+		st.markBlock(h)
 		id := st.headingID(h)
 		line := st.line(h.Pos())
 		if h.Lines().Len() > 0 {
@@ -342,6 +352,7 @@ func alignClass(cell *east.TableCell) {
 // link records a link or image and returns the destination to publish.
 func (st *state) link(n ast.Node, dest []byte, ref *ast.ReferenceLink, defs map[string]*ast.LinkReferenceDefinition, image bool) []byte {
 	p := st.destPos(n, dest, ref, defs)
+	st.mark(n, p)
 	st.links = append(st.links, Link{Dest: string(dest), URL: string(dest), Pos: p, Image: image})
 	if st.opt.Resolve == nil {
 		return dest
@@ -371,6 +382,37 @@ func (st *state) autoLink(n *ast.AutoLink) {
 		url = "mailto:" + url
 	}
 	st.links = append(st.links, Link{Dest: string(label), URL: url, Pos: st.pos(off)})
+	st.mark(n, st.pos(off))
+}
+
+// mark names an element's position for the audit (see ConvertOptions.Marks).
+// Goldmark renders data- attributes on every element that takes
+// attributes, whatever its filter.
+func (st *state) mark(n ast.Node, p diag.Pos) {
+	if st.opt.Marks {
+		n.SetAttributeString(mark.Attr, []byte(p.File+":"+strconv.Itoa(p.Line)+":"+strconv.Itoa(p.Col)))
+	}
+}
+
+// markBlock marks a block at the start of its first line's text.
+func (st *state) markBlock(n ast.Node) {
+	if !st.opt.Marks {
+		return
+	}
+	off := -1
+	for c := n; c != nil && off < 0; c = c.FirstChild() {
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			off = c.Lines().At(0).Start
+		}
+	}
+	if off < 0 {
+		if off = n.Pos(); off < 0 {
+			return
+		}
+	}
+	// The block's first text (after a list's or a quote's marker).
+	p := st.pos(off)
+	st.mark(n, p)
 }
 
 // headingSource is a heading's text as GitHub sees it when it computes

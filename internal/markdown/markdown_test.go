@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -426,4 +427,23 @@ func FuzzConvert(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMarks: with Marks on, every link, image and block carries its own
+// position, so a link repeated on one line is three facts, not one.
+func TestMarks(t *testing.T) {
+	src := "Intro [a](x.md) and [a](x.md) and [a](x.md).\n\n- item <https://example.com>\n\n![p](p.png)\n"
+	doc, errs := New(Options{}).Convert([]byte(src), ConvertOptions{File: "content/p.md", LineOffset: 3, Marks: true})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	got := regexp.MustCompile(`<(\w+)[^>]* data-certiron-at="([^"]+)"`).FindAllStringSubmatch(string(doc.HTML), -1)
+	var marks []string
+	for _, m := range got {
+		marks = append(marks, m[1]+"@"+m[2])
+	}
+	want := "p@content/p.md:4:1 a@content/p.md:4:11 a@content/p.md:4:25 a@content/p.md:4:39 ul@content/p.md:6:3 li@content/p.md:6:3 a@content/p.md:6:9 p@content/p.md:8:1 img@content/p.md:8:6"
+	if strings.Join(marks, " ") != want {
+		t.Errorf("marks = %s\nwant    %s\nHTML: %s", strings.Join(marks, " "), want, doc.HTML)
+	}
 }

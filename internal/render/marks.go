@@ -11,14 +11,13 @@ import (
 type insertion struct{ off, n int }
 
 // markTemplate puts a mark.Attr on every start tag the template's own
-// text writes, naming the tag's line and column in the file (source
-// index src), so the audit can point its findings at the template line.
+// text writes, naming the tag's file, line and column, so the audit can point its findings at the template line.
 // It knows enough HTML to stay out of the places where an attribute
 // cannot go: actions ({{ … }}), comments, the inside of tags, and the
 // raw text of <script> and <style>. A tag whose name is not written out
 // whole (<h{{ .Level }}>) is left unmarked. It returns the marked
 // source and where the markers went, to map positions in it back.
-func markTemplate(src []byte, source int) ([]byte, []insertion) {
+func markTemplate(src []byte, file string) ([]byte, []insertion) {
 	var out bytes.Buffer
 	out.Grow(len(src) + len(src)/8)
 	var ins []insertion
@@ -60,7 +59,7 @@ func markTemplate(src []byte, source int) ([]byte, []insertion) {
 			name := string(bytes.ToLower(src[i+1 : j]))
 			if j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r' || src[j] == '>' || src[j] == '/') {
 				advance(i)
-				m := mark.Encode(mark.Ref{Source: source, Line: line, Col: col})
+				m := mark.Encode(mark.Ref{File: file, Line: line, Col: col})
 				advance(j)
 				out.WriteString(m)
 				ins = append(ins, insertion{j, len(m)})

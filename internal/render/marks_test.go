@@ -11,12 +11,12 @@ func TestMarkTemplate(t *testing.T) {
 		"<h{{ .Level }}>dynamic</h{{ .Level }}>\n" +
 		"<script>if (a<b) { x = \"<p>\" }</script><style>p>a{}</style>\n" +
 		"  <br/><img\nsrc=x>{{/* <b>note</b> */}}\n"
-	got, ins := markTemplate([]byte(src), 3)
-	want := "<!DOCTYPE html>\n<html data-certiron-at=\"3.2.1\" lang=\"{{ .Lang }}\">\n<!-- <p>comment</p> -->\n" +
-		"{{ if .X }}<a data-certiron-at=\"3.4.12\" class=\"x\" href=\"{{ .URL }}\" title=\"a>b\">é</a>{{ end }}\n" +
+	got, ins := markTemplate([]byte(src), "t.html")
+	want := "<!DOCTYPE html>\n<html data-certiron-at=\"t.html:2:1\" lang=\"{{ .Lang }}\">\n<!-- <p>comment</p> -->\n" +
+		"{{ if .X }}<a data-certiron-at=\"t.html:4:12\" class=\"x\" href=\"{{ .URL }}\" title=\"a>b\">é</a>{{ end }}\n" +
 		"<h{{ .Level }}>dynamic</h{{ .Level }}>\n" +
-		"<script data-certiron-at=\"3.6.1\">if (a<b) { x = \"<p>\" }</script><style data-certiron-at=\"3.6.40\">p>a{}</style>\n" +
-		"  <br data-certiron-at=\"3.7.3\"/><img data-certiron-at=\"3.7.8\"\nsrc=x>{{/* <b>note</b> */}}\n"
+		"<script data-certiron-at=\"t.html:6:1\">if (a<b) { x = \"<p>\" }</script><style data-certiron-at=\"t.html:6:40\">p>a{}</style>\n" +
+		"  <br data-certiron-at=\"t.html:7:3\"/><img data-certiron-at=\"t.html:7:8\"\nsrc=x>{{/* <b>note</b> */}}\n"
 	if string(got) != want {
 		t.Errorf("markTemplate =\n%s\nwant\n%s", got, want)
 	}
