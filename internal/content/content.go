@@ -120,7 +120,10 @@ func parentDir(d string) string {
 // place computes URL and OutPath from the file's path, slug and url.
 func (p *Page) place() *diag.Error {
 	at := func(key string) diag.Pos {
-		return diag.Pos{File: p.Source, Line: keyLine(p.Src, key), Col: 1}
+		if pos, ok := p.Keys[key]; ok {
+			return pos
+		}
+		return diag.Pos{File: p.Source, Line: 1, Col: 1}
 	}
 	if p.FrontMatter.URL != "" {
 		u := p.FrontMatter.URL
@@ -171,26 +174,13 @@ func (p *Page) place() *diag.Error {
 		p.URL, p.OutPath = "/"+dir+"/", dir+"/index.html"
 	}
 	if !output.ValidPath(p.OutPath) {
-		return diag.Errorf(diag.Pos{File: p.Source, Line: 1, Col: 1}, "page would be written outside the site (%s)", p.OutPath)
+		pos := diag.Pos{File: p.Source, Line: 1, Col: 1}
+		if p.Slug != "" && p.Kind != Home {
+			pos = at("slug")
+		}
+		return diag.Errorf(pos, "page would be written outside the site (%s)", p.OutPath)
 	}
 	return nil
-}
-
-// keyLine finds the line of a front-matter key; 1 when unknown.
-func keyLine(src []byte, key string) int {
-	for i, l := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, key) {
-			rest := strings.TrimSpace(t[len(key):])
-			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return i + 1
-			}
-		}
-		if i > 0 && (t == "+++" || t == "---") {
-			break
-		}
-	}
-	return 1
 }
 
 // Tree is everything loaded from content/.
