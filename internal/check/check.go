@@ -47,6 +47,10 @@ type Options struct {
 	// Markdown put on every element). Without it (or when it returns
 	// false) findings point into the output file.
 	Locate func(outPath string, off int) (diag.Pos, bool)
+	// Missing are output paths known to be missing for a reason reported
+	// elsewhere (a page that did not build): references to them are not
+	// findings.
+	Missing map[string]bool
 }
 
 // AllowedUse is a request to an origin config.toml allows.
@@ -151,7 +155,12 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	a.headers = headersCSP(set)
 	// What a file's facts depend on besides its own bytes.
-	sig := fmt.Sprint(opt.SiteOrigin, "|", a.allow, "|")
+	missing := make([]string, 0, len(opt.Missing))
+	for p := range opt.Missing {
+		missing = append(missing, p)
+	}
+	sort.Strings(missing)
+	sig := fmt.Sprint(opt.SiteOrigin, "|", a.allow, "|", missing, "|")
 	if h := set.Get("_headers"); h != nil {
 		sig += string(h.Data)
 	}
@@ -449,6 +458,9 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 			name += "index.html"
 		case a.set.Get(name) == nil && a.set.Get(name+"/index.html") != nil:
 			name += "/index.html"
+		}
+		if a.set.Get(name) == nil && a.opt.Missing[name] {
+			return finding{}, true, dep
 		}
 		if a.set.Get(name) == nil {
 			return finding{RuleLink, fmt.Sprintf("%s does not exist in the built site (no %s)", r.url, name), r.off}, false, dep

@@ -168,7 +168,7 @@ func storageAccess(toks []jsTok, i int, area string, consts map[string]string) (
 	key := func(t jsTok) {
 		switch {
 		case t.tt == js.StringToken:
-			u.key = t.text
+			u.key, u.off = t.text, t.off+1 // at the key, inside its quotes
 		case js.IsIdentifier(t.tt) && consts[t.text] != "":
 			u.key = consts[t.text]
 		default:

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -30,7 +33,31 @@ type Config struct {
 	// PolicyVersion is the version of the cookie policy the banner asks
 	// visitors to acknowledge. Empty means the policy page's lastmod.
 	PolicyVersion string `toml:"policy_version"`
+	// Ignore lists glob patterns of content files to leave out of the
+	// site, on top of editors' and systems' leftovers, which are always
+	// left out. A pattern has path.Match syntax, matched against the
+	// slash path inside content/; "**" also matches across "/"
+	// ("drafts/**"). Every pattern is checked by Parse.
+	Ignore []string `toml:"ignore"`
+	Deploy Deploy   `toml:"deploy"`
+
+	// Warnings are the problems Parse found that do not stop a build
+	// (a deprecated key), with their positions.
+	Warnings diag.List `toml:"-"`
 }
+
+// Deploy configures publishing.
+type Deploy struct {
+	// Target is the host the site is built for: "cloudflare" (the
+	// default), "netlify" or "github-pages".
+	Target string `toml:"target"`
+}
+
+// Targets are the values Deploy.Target may have; the first is the default.
+var Targets = []string{"cloudflare", "netlify", "github-pages"}
+
+// HTMLModes are the values Markup.HTML may have.
+var HTMLModes = []string{"none", "safe", "all"}
 
 // Menus are the site's navigation menus.
 type Menus struct {
@@ -48,8 +75,13 @@ type MenuItem struct {
 
 // Markup configures Markdown rendering.
 type Markup struct {
-	// Unsafe lets raw HTML in Markdown through. Off by default: raw HTML
-	// is omitted.
+	// HTML says what becomes of raw HTML in Markdown: "none" (removed),
+	// "safe" (the default: a small allowlist a legal writer needs is
+	// kept) or "all" (kept as written).
+	HTML string `toml:"html"`
+	// Unsafe is true when HTML is "all". Written in config.toml it is the
+	// deprecated spelling of html ("unsafe = true" is html = "all",
+	// "unsafe = false" html = "none"), with a warning.
 	Unsafe bool `toml:"unsafe"`
 	// TOCLevels are the heading levels a table of contents lists; zero
 	// means 2 and 3.
@@ -82,27 +114,47 @@ func Load(dir string) (*Config, error) {
 	return Parse(File, src)
 }
 
-// Parse parses a config file's bytes; name is used in positions.
+// Parse parses a config file's bytes; name is used in positions. Every
+// problem is reported, in a diag.List, at the line and column of its key
+// (or of the list element at fault); warnings go to Config.Warnings.
 func Parse(name string, src []byte) (*Config, error) {
 	var c Config
 	md, err := toml.Decode(string(src), &c)
 	if err != nil {
-		return nil, diag.List{tomlError(name, 0, err)}
+		return nil, diag.List{tomlError(name, 0, src, err)}
 	}
-	var errs diag.List
+	keys := scanKeys(src)
+	positions := KeyPositions(src)
+	at := func(key ...string) diag.Pos {
+		p := lookup(positions, key...)
+		p.File = name
+		return p
+	}
+	errs := duplicates(name, keys, func(k toml.Key) bool {
+		return len(k) > 1 && strings.EqualFold(k[0], "params")
+	})
+	reported := map[string]bool{}
 	for _, k := range md.Undecoded() {
-		if len(k) > 0 && (k[0] == "params") {
+		if len(k) > 0 && strings.EqualFold(k[0], "params") || reported[k.String()] {
 			continue
 		}
-		line, col := KeyPos(src, k...)
-		errs.Add(diag.Pos{File: name, Line: line, Col: col}, "unknown config key %q", k.String())
-	}
-	at := func(key ...string) diag.Pos {
-		line, col := KeyPos(src, key...)
-		return diag.Pos{File: name, Line: line, Col: col}
+		reported[k.String()] = true
+		// Keys of every element of an array of tables are reported.
+		found := false
+		for _, w := range keys {
+			if len(w.parts) == len(k) && w.key(len(k)).String() == k.String() {
+				p := w.parts[len(k)-1].pos
+				p.File = name
+				errs.Add(p, "unknown config key %q", k.String())
+				found = true
+			}
+		}
+		if !found {
+			errs.Add(at(k...), "unknown config key %q", k.String())
+		}
 	}
 	if c.Title == "" {
-		errs.Add(at(), "title is required")
+		errs.Add(diag.Pos{File: name}, "title is required")
 	}
 	if c.Theme == "" {
 		c.Theme = "certiron"
@@ -124,13 +176,40 @@ func Parse(name string, src []byte) (*Config, error) {
 	if !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
 	}
+	origins := elements(keys, "audit.allow_origins")
 	for i, a := range c.Audit.AllowOrigins {
+		elem := at("audit", "allow_origins")
+		if i < len(origins) {
+			elem = origins[i]
+			elem.File = name
+		}
 		if u, err := url.Parse(a.Origin); err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			errs.Add(at("audit", "allow_origins"), "allow_origins[%d]: %q is not an origin like https://example.com", i, a.Origin)
+			pos := elem
+			if p, ok := inElement(keys, toml.Key{"audit", "allow_origins"}, i, "origin"); ok {
+				pos = p
+				pos.File = name
+			}
+			errs.Add(pos, "allow_origins[%d]: %q is not an origin like https://example.com", i, a.Origin)
 		}
 		if strings.TrimSpace(a.Reason) == "" {
-			errs.Add(at("audit", "allow_origins"), "allow_origins[%d] (%s) needs a reason: exceptions to the privacy audit must say why", i, a.Origin)
+			errs.Add(elem, "allow_origins[%d] (%s) needs a reason: exceptions to the privacy audit must say why", i, a.Origin)
 		}
+	}
+	c.markup(name, positions, &errs)
+	for i, pat := range c.Ignore {
+		pos := at("ignore")
+		if elems := arrayElems(keys, "ignore"); i < len(elems) {
+			pos = elems[i]
+			pos.File = name
+		}
+		if err := checkGlob(pat); err != "" {
+			errs.Add(pos, "ignore pattern %q %s", pat, err)
+		}
+	}
+	if c.Deploy.Target == "" {
+		c.Deploy.Target = Targets[0]
+	} else if !slices.Contains(Targets, c.Deploy.Target) {
+		errs.Add(at("deploy", "target"), "deploy.target %q is not one of %s", c.Deploy.Target, quoteList(Targets))
 	}
 	if c.Markup.TOCStart == 0 {
 		c.Markup.TOCStart = 2
@@ -142,9 +221,97 @@ func Parse(name string, src []byte) (*Config, error) {
 		c.Params = map[string]any{}
 	}
 	if len(errs) > 0 {
+		errs.Sort()
 		return nil, errs
 	}
+	c.Warnings.Sort()
 	return &c, nil
+}
+
+// markup checks [markup] html and the deprecated unsafe, and settles
+// HTML and Unsafe.
+func (c *Config) markup(name string, positions map[string]diag.Pos, errs *diag.List) {
+	m := &c.Markup
+	htmlPos, hasHTML := positions["markup.html"]
+	htmlPos.File = name
+	if hasHTML && !slices.Contains(HTMLModes, m.HTML) {
+		errs.Add(htmlPos, "markup.html %q is not one of %s", m.HTML, quoteList(HTMLModes))
+		return
+	}
+	if unsafePos, ok := positions["markup.unsafe"]; ok {
+		unsafePos.File = name
+		old := "none"
+		if m.Unsafe {
+			old = "all"
+		}
+		if hasHTML && m.HTML != old {
+			errs.Add(unsafePos, "markup.unsafe = %t means html = %q, but html is %q at line %d; remove unsafe", m.Unsafe, old, m.HTML, htmlPos.Line)
+			return
+		}
+		m.HTML = old
+		c.Warnings.Add(unsafePos, "markup.unsafe is deprecated; write html = %q", old)
+	}
+	if m.HTML == "" {
+		m.HTML = "safe"
+	}
+	m.Unsafe = m.HTML == "all"
+}
+
+// checkGlob returns what is wrong with an ignore pattern, or "".
+func checkGlob(pat string) string {
+	if strings.TrimSpace(pat) == "" {
+		return "is empty"
+	}
+	if _, err := path.Match(strings.ReplaceAll(pat, "**", "*"), ""); err != nil {
+		return "is not a valid glob: " + err.Error()
+	}
+	return ""
+}
+
+// elements returns the positions of the headers of an array of tables
+// ([[audit.allow_origins]]), one per element, in order.
+func elements(keys []written, key string) []diag.Pos {
+	var out []diag.Pos
+	for _, w := range keys {
+		if w.header && strings.EqualFold(w.key(len(w.parts)).String(), key) {
+			out = append(out, w.parts[len(w.parts)-1].pos)
+		}
+	}
+	return out
+}
+
+// inElement returns the position of key sub in element i of the array of
+// tables arr.
+func inElement(keys []written, arr toml.Key, i int, sub string) (diag.Pos, bool) {
+	for _, w := range keys {
+		n := len(arr)
+		if w.header || len(w.parts) != n+1 || w.parts[n-1].elem != i ||
+			!strings.EqualFold(w.key(n).String(), arr.String()) || !strings.EqualFold(w.parts[n].name, sub) {
+			continue
+		}
+		return w.parts[n].pos, true
+	}
+	return diag.Pos{}, false
+}
+
+// arrayElems returns the positions of the elements of the array value of
+// key (ignore = ["a", "b"]).
+func arrayElems(keys []written, key string) []diag.Pos {
+	for _, w := range keys {
+		if !w.header && strings.EqualFold(w.key(len(w.parts)).String(), key) {
+			return w.elems
+		}
+	}
+	return nil
+}
+
+// quoteList writes values as `"a", "b" or "c"`.
+func quoteList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // Origin is the scheme and host of BaseURL ("https://certiron.io"), or ""
@@ -166,9 +333,10 @@ func (c *Config) BasePath() string {
 	return u.Path
 }
 
-// tomlError turns a BurntSushi parse error into a diag.Error. lineOffset is
-// added to its line, for TOML embedded in another file.
-func tomlError(name string, lineOffset int, err error) *diag.Error {
+// tomlError turns a BurntSushi parse error into a diag.Error. lineOffset
+// is added to its line, for TOML embedded in another file; src, the TOML
+// parsed, gives the column in characters (BurntSushi counts bytes).
+func tomlError(name string, lineOffset int, src []byte, err error) *diag.Error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Message
@@ -179,67 +347,18 @@ func tomlError(name string, lineOffset int, err error) *diag.Error {
 		if len(msg) > 1 && msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z' {
 			msg = strings.ToLower(msg[:1]) + msg[1:]
 		}
-		return diag.Errorf(diag.Pos{File: name, Line: pe.Position.Line + lineOffset, Col: pe.Position.Col}, "%s", msg)
+		line, col := pe.Position.Line, pe.Position.Col
+		if l, c := diag.LineCol(src, pe.Position.Start); len(src) > 0 && pe.Position.Start <= len(src) && l == line {
+			col = c
+		}
+		return diag.Errorf(diag.Pos{File: name, Line: line + lineOffset, Col: col}, "%s", msg)
 	}
 	return diag.Errorf(diag.Pos{File: name}, "%s", fmt.Sprint(err))
 }
 
-// TOMLError is tomlError for other packages that parse TOML fragments.
-func TOMLError(name string, lineOffset int, err error) *diag.Error {
-	return tomlError(name, lineOffset, err)
-}
-
-// KeyPos finds where the dotted key is defined in TOML source: the line and
-// column of "key =" under the matching [table] header, or of the header
-// itself for a table. It returns 0, 0 when it cannot tell (BurntSushi/toml
-// does not expose positions of keys).
-func KeyPos(src []byte, key ...string) (line, col int) {
-	if len(key) == 0 {
-		return 0, 0
-	}
-	var table []string
-	for i, raw := range strings.Split(string(src), "\n") {
-		trimmed := strings.TrimSpace(raw)
-		indent := len(raw) - len(strings.TrimLeft(raw, " \t")) + 1
-		if strings.HasPrefix(trimmed, "[") {
-			h := strings.Trim(trimmed, "[] \t")
-			if j := strings.Index(h, "]"); j >= 0 {
-				h = h[:j]
-			}
-			table = splitKey(h)
-			if equalKeys(table, key) {
-				return i + 1, indent
-			}
-			continue
-		}
-		eq := strings.Index(trimmed, "=")
-		if eq <= 0 || strings.HasPrefix(trimmed, "#") {
-			continue
-		}
-		full := append(append([]string{}, table...), splitKey(trimmed[:eq])...)
-		if equalKeys(full, key) || (len(full) < len(key) && equalKeys(full, key[:len(full)])) {
-			return i + 1, indent
-		}
-	}
-	return 0, 0
-}
-
-func splitKey(s string) []string {
-	parts := strings.Split(s, ".")
-	for i, p := range parts {
-		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
-	}
-	return parts
-}
-
-func equalKeys(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+// TOMLError is tomlError for other packages that parse TOML fragments:
+// err is BurntSushi's error for src, whose first line is line
+// lineOffset+1 of the file name.
+func TOMLError(name string, lineOffset int, src []byte, err error) *diag.Error {
+	return tomlError(name, lineOffset, src, err)
 }

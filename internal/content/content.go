@@ -122,7 +122,10 @@ func parentDir(d string) string {
 // percent-encoded, as it is written in links, the sitemap and headers.
 func (p *Page) place() *diag.Error {
 	at := func(key string) diag.Pos {
-		return diag.Pos{File: p.Source, Line: keyLine(p.Src, key), Col: 1}
+		if pos, ok := p.Keys[key]; ok {
+			return pos
+		}
+		return diag.Pos{File: p.Source, Line: 1, Col: 1}
 	}
 	if p.FrontMatter.URL != "" {
 		u := p.FrontMatter.URL
@@ -188,9 +191,40 @@ func (p *Page) place() *diag.Error {
 		p.URL, p.OutPath = EscapePath("/"+dir+"/"), dir+"/index.html"
 	}
 	if !output.ValidPath(p.OutPath) {
-		return diag.Errorf(diag.Pos{File: p.Source, Line: 1, Col: 1}, "page would be written outside the site (%s)", p.OutPath)
+		pos := diag.Pos{File: p.Source, Line: 1, Col: 1}
+		if p.Slug != "" && p.Kind != Home {
+			pos = at("slug")
+		}
+		return diag.Errorf(pos, "page would be written outside the site (%s)", p.OutPath)
 	}
 	return nil
+}
+
+// DefaultURL is the URL a page at rel is published at when its front
+// matter sets neither slug nor url, percent-encoded ("legal/x.md" →
+// "/legal/x/"); DefaultOutPath is the file it is written to.
+func DefaultURL(rel string) string {
+	out := DefaultOutPath(rel)
+	return EscapePath("/" + strings.TrimSuffix(out, "index.html"))
+}
+
+// DefaultOutPath: see DefaultURL.
+func DefaultOutPath(rel string) string {
+	p := &Page{Rel: rel, Source: Dir + "/" + rel}
+	switch stem, dir := Stem(rel), path.Dir(rel); {
+	case stem == "_index" && dir == ".":
+		p.Kind = Home
+	case stem == "_index":
+		p.Kind = Section
+	case stem == "index" && dir != ".":
+		p.Kind, p.Bundle = Single, true
+	default:
+		p.Kind = Single
+	}
+	if p.place() != nil {
+		return ""
+	}
+	return p.OutPath
 }
 
 // URLName turns a file or folder name into the name of its URL: lower
@@ -256,8 +290,8 @@ func EscapePath(p string) string {
 // KeyPos is the position of a front-matter key in the page's file, or
 // the file alone when the page does not set it.
 func (p *Page) KeyPos(key string) diag.Pos {
-	if l := keyLine(p.Src, key); l > 1 || l == 1 && bytes.HasPrefix(p.Src, []byte(key)) {
-		return diag.Pos{File: p.Source, Line: l, Col: 1}
+	if pos, ok := p.Keys[key]; ok {
+		return pos
 	}
 	return diag.Pos{File: p.Source}
 }
@@ -272,23 +306,6 @@ func (p *Page) Origin() diag.Pos {
 		return p.KeyPos("slug")
 	}
 	return diag.Pos{File: p.Source}
-}
-
-// keyLine finds the line of a front-matter key; 1 when unknown.
-func keyLine(src []byte, key string) int {
-	for i, l := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, key) {
-			rest := strings.TrimSpace(t[len(key):])
-			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return i + 1
-			}
-		}
-		if i > 0 && (t == "+++" || t == "---") {
-			break
-		}
-	}
-	return 1
 }
 
 // Tree is everything loaded from content/.

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -92,6 +93,16 @@ func TestParseErrors(t *testing.T) {
 		{"slug escapes", "+++\nslug = \"../../etc\"\n+++\n", `content/p.md:2:1: slug "../../etc" must be one path segment`},
 		{"url escapes", "+++\nurl = \"/../../outside/\"\n+++\n", `content/p.md:2:1: url "/../../outside/" uses ".."`},
 		{"url absolute", "+++\nurl = \"https://evil.example/\"\n+++\n", `content/p.md:2:1: url "https://evil.example/" must be a path on this site`},
+		{"url after a multi-line string", "+++\ndescription = \"\"\"\nurl = \"/fine/\"\n\"\"\"\n  url = \"//evil.example/\"\n+++\n", `content/p.md:5:3: url "//evil.example/" must be a path on this site`},
+		{"slug in a table-less dotted key", "+++\ntitle = \"x\"\n \t slug = \"a/b\"\n+++\n", `content/p.md:3:4: slug "a/b" must be one path segment`},
+		{"yaml url indented", "---\ntitle: x\nhero:\n  url: /ok/\n'url': \"a?b\"\n---\n", `content/p.md:5:1: url "a?b" may hold only a path`},
+		{"yaml slug", "---\ntitle: x\nslug: ..\n---\n", `content/p.md:3:1: slug ".." must be one path segment`},
+		{"yaml wrong type", "---\ntitle: x\ntags: [a]\ndraft:   maybe\n---\n", `content/p.md:4:1: front matter "draft": want true or false, got "maybe"`},
+		{"yaml duplicate", "---\ntitle: x\nhero:\n  a: 1\n  a: 2\n---\n", `content/p.md:5:3: front matter key "hero.a" is already defined at line 4`},
+		{"yaml syntax", "---\ntitle: x\nlist:\n  - a\n - b\n---\n", "content/p.md:4: front matter: did not find expected key"},
+		{"yaml syntax on the first line", "---\ntitle: a: b\n---\n", "content/p.md:2: front matter: mapping values are not allowed in this context"},
+		{"yaml key not a name", "---\n[a, b]: 1\n---\n", "content/p.md:2:1: front matter keys must be names, not a list"},
+		{"toml syntax column", "+++\ntitle = \"x\"\n\"é\" = = 3\n+++\n", "content/p.md:3:7: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +112,38 @@ func TestParseErrors(t *testing.T) {
 			}
 			if got := errs.Error(); !strings.HasPrefix(got, tt.want) {
 				t.Errorf("Parse(%q) error = %q, want prefix %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFrontMatterKeys(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      string // "key line:col", sorted
+	}{
+		{"toml", "+++\ntitle = \"T\"\n  Slug = \"s\"\ndescription = \"\"\"\nurl = \"no\"\n\"\"\"\n[hero]\nimage = \"a.png\"\n+++\nbody\n",
+			"description 4:1\nhero 7:2\nhero.image 8:1\nslug 3:3\ntitle 2:1"},
+		{"yaml", "---\ntitle: T\nhero:\n  image: a.png\n  Alt:  x\n\"slug\": s\n---\nbody\n",
+			"hero 3:1\nhero.alt 5:3\nhero.image 4:3\nslug 6:1\ntitle 2:1"},
+		{"none", "body\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, errs := Parse("content/p.md", "p.md", []byte(tt.src))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			var got []string
+			for k, pos := range p.Keys {
+				if pos.File != "content/p.md" {
+					t.Errorf("Keys[%q].File = %q", k, pos.File)
+				}
+				got = append(got, fmt.Sprintf("%s %d:%d", k, pos.Line, pos.Col))
+			}
+			sort.Strings(got)
+			if g := strings.Join(got, "\n"); g != tt.want {
+				t.Errorf("Parse(%q).Keys =\n%s\nwant\n%s", tt.src, g, tt.want)
 			}
 		})
 	}

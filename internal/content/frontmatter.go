@@ -2,8 +2,8 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +36,12 @@ type FrontMatter struct {
 	Typographer *bool
 	// Params holds every field not listed above, for templates.
 	Params map[string]any
+	// Keys is where each key of the front matter is written in the
+	// page's file (the file's own lines, not the front matter's): the
+	// lower-cased key ("title"; a nested key dotted, "hero.image") → the
+	// line and column of its first character, File set. A key written
+	// twice in different case is at its first place.
+	Keys map[string]diag.Pos
 }
 
 // known front-matter fields and the Go kind each must have.
@@ -112,41 +118,37 @@ func hasDelimLine(src []byte, delim string) bool {
 // fmLine is the file line the front matter text starts on, so positions
 // point into the user's file.
 func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter, diag.List) {
-	out := &FrontMatter{Params: map[string]any{}}
+	out := &FrontMatter{Params: map[string]any{}, Keys: map[string]diag.Pos{}}
 	if format == "" {
 		return out, nil
 	}
 	var raw map[string]any
-	lines := map[string][2]int{} // key → line, col in the file
 	switch format {
 	case "toml":
 		if _, err := toml.Decode(string(fm), &raw); err != nil {
-			e := config.TOMLError(name, fmLine-1, err)
-			return nil, diag.List{e}
+			return nil, diag.List{config.TOMLError(name, fmLine-1, fm, err)}
 		}
-		for k := range raw {
-			if l, c := config.KeyPos(fm, k); l > 0 {
-				lines[k] = [2]int{l + fmLine - 1, c}
-			}
+		for k, p := range config.KeyPositions(fm) {
+			out.Keys[k] = diag.Pos{File: name, Line: p.Line + fmLine - 1, Col: p.Col}
 		}
 	case "yaml":
 		var doc yaml.Node
 		if err := yaml.Unmarshal(fm, &doc); err != nil {
-			return nil, diag.List{yamlError(name, fmLine, err)}
+			return nil, yamlError(name, fmLine, err)
 		}
 		if len(doc.Content) == 0 {
 			return out, nil
 		}
 		root := doc.Content[0]
+		at := func(n *yaml.Node) diag.Pos { return diag.Pos{File: name, Line: n.Line + fmLine - 1, Col: n.Column} }
 		if root.Kind != yaml.MappingNode {
-			return nil, diag.List{diag.Errorf(diag.Pos{File: name, Line: root.Line + fmLine - 1, Col: root.Column}, "front matter must be a mapping of field: value")}
+			return nil, diag.List{diag.Errorf(at(root), "front matter must be a mapping of field: value")}
+		}
+		if errs := yamlKeys(root, "", at, out.Keys); len(errs) > 0 {
+			return nil, errs
 		}
 		if err := root.Decode(&raw); err != nil {
-			return nil, diag.List{yamlError(name, fmLine, err)}
-		}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			k := root.Content[i]
-			lines[k.Value] = [2]int{k.Line + fmLine - 1, k.Column}
+			return nil, yamlError(name, fmLine, err)
 		}
 	}
 	var errs diag.List
@@ -157,7 +159,6 @@ func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter,
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := raw[k]
-		at := diag.Pos{File: name, Line: lines[k][0], Col: lines[k][1]}
 		lk := strings.ToLower(k)
 		kind, ok := known[lk]
 		if !ok {
@@ -165,10 +166,60 @@ func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter,
 			continue
 		}
 		if err := out.set(lk, kind, v); err != "" {
+			at := out.Keys[lk]
+			if at.File == "" {
+				at = diag.Pos{File: name, Line: fmLine}
+			}
 			errs.Add(at, "front matter %q: %s", k, err)
 		}
 	}
 	return out, errs
+}
+
+// yamlKeys records in keys where each key of the mapping node m is
+// written, prefix being the dotted path of m, and reports what the
+// decoder would report without a column or with the front matter's own
+// lines: a key that is not a name, a key written twice.
+func yamlKeys(m *yaml.Node, prefix string, at func(*yaml.Node) diag.Pos, keys map[string]diag.Pos) diag.List {
+	var errs diag.List
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			if prefix == "" {
+				errs.Add(at(k), "front matter keys must be names, not a %s", kindName(k.Kind))
+			}
+			continue
+		}
+		if k.Tag == "!!merge" {
+			continue
+		}
+		if first, ok := seen[k.Value]; ok {
+			errs.Add(at(k), "front matter key %q is already defined at line %d", prefix+k.Value, at(first).Line)
+			continue
+		}
+		seen[k.Value] = k
+		path := prefix + k.Value
+		if lk := strings.ToLower(path); keys[lk].File == "" {
+			keys[lk] = at(k)
+		}
+		if v.Kind == yaml.MappingNode {
+			errs = append(errs, yamlKeys(v, path+".", at, keys)...)
+		}
+	}
+	return errs
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "value"
 }
 
 // set stores one known field, returning a message when v has the wrong type.
@@ -318,15 +369,40 @@ func normalize(v any) any {
 	}
 }
 
-var yamlLine = regexp.MustCompile(`(?:yaml: )?line (\d+): (.*)`)
-
-func yamlError(name string, fmLine int, err error) *diag.Error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return diag.Errorf(diag.Pos{File: name, Line: n + fmLine - 1}, "front matter: %s", m[2])
+// yamlError turns a go.yaml.in/yaml/v3 error into diag errors at the
+// file's lines. fmLine is the file line the front matter starts on.
+func yamlError(name string, fmLine int, err error) diag.List {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var errs diag.List
+		for _, e := range te.Errors {
+			line, msg := yamlLocation(e)
+			errs.Add(diag.Pos{File: name, Line: max(line, 1) + fmLine - 1}, "front matter: %s", msg)
+		}
+		return errs
 	}
-	return diag.Errorf(diag.Pos{File: name, Line: fmLine}, "front matter: %s", strings.TrimPrefix(msg, "yaml: "))
+	line, msg := yamlLocation(err.Error())
+	return diag.List{diag.Errorf(diag.Pos{File: name, Line: max(line, 1) + fmLine - 1}, "front matter: %s", msg)}
+}
+
+// yamlLocation reads the line go.yaml.in/yaml/v3 (v3.0.6) writes at the
+// start of its messages, the one place it gives a position, and only as
+// text: "yaml: line N: msg" for a syntax error, "line N: msg" for each
+// of a TypeError's Errors. Syntax errors on the first line come with no
+// line ("yaml: msg"), as do a few others (an unknown anchor): line is then
+// 0. The library gives no column.
+func yamlLocation(s string) (line int, msg string) {
+	s = strings.TrimPrefix(s, "yaml: ")
+	rest, ok := strings.CutPrefix(s, "line ")
+	if !ok {
+		return 0, s
+	}
+	num, msg, ok := strings.Cut(rest, ": ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n <= 0 {
+		return 0, s
+	}
+	return n, msg
 }
 
 // checkUTF8 reports the position of the first invalid UTF-8 byte in src.

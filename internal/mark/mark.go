@@ -9,7 +9,9 @@ package mark
 
 import (
 	"bytes"
+	"fmt"
 	"html"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,9 +27,73 @@ const Attr = "data-certiron-at"
 type Ref = diag.Pos
 
 // Encode is the attribute, with its leading space, marking an element:
-// data-certiron-at="FILE:LINE:COL".
+// data-certiron-at=FILE:LINE:COL, unquoted, with every byte of FILE but
+// letters, digits and "._/-" percent-encoded, so that the marker holds no
+// quote, space or '>' (a template whose own quotes are broken stays
+// broken in the same way).
 func Encode(r Ref) string {
-	return " " + Attr + `="` + html.EscapeString(r.File) + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col) + `"`
+	return " " + Attr + "=" + Value(r)
+}
+
+// Raw markers stand in the raw text of a <script> or <style>, where no
+// attribute can go: RawOpen, a Value written in four white-space
+// characters (two bits each), RawClose. They are made only of characters
+// that JavaScript and CSS read as white space and that html/template
+// skips when it works out the context of what follows (so a marker never
+// changes how the template is escaped), and of no newline (so line
+// numbers stay the file's). They name the position of the text after
+// them.
+const (
+	RawOpen  = "\u2028\u2029\u2028"
+	RawClose = "\u2029\u2028\u2029"
+)
+
+// rawDigits are the payload's symbols, for the bit pairs 00, 01, 10, 11.
+const rawDigits = " \t\f\r"
+
+// EncodeRaw is the raw-text marker for r.
+func EncodeRaw(r Ref) string {
+	v := Value(r)
+	b := make([]byte, 0, len(RawOpen)+4*len(v)+len(RawClose))
+	b = append(b, RawOpen...)
+	for i := 0; i < len(v); i++ {
+		for shift := 6; shift >= 0; shift -= 2 {
+			b = append(b, rawDigits[v[i]>>shift&3])
+		}
+	}
+	return string(append(b, RawClose...))
+}
+
+// decodeRaw reads a raw marker's payload.
+func decodeRaw(p []byte) (string, bool) {
+	if len(p)%4 != 0 {
+		return "", false
+	}
+	v := make([]byte, len(p)/4)
+	for i := range v {
+		for _, c := range p[4*i : 4*i+4] {
+			d := strings.IndexByte(rawDigits, c)
+			if d < 0 {
+				return "", false
+			}
+			v[i] = v[i]<<2 | byte(d)
+		}
+	}
+	return string(v), true
+}
+
+// Value is the marker attribute's value for r.
+func Value(r Ref) string {
+	var b strings.Builder
+	for i := 0; i < len(r.File); i++ {
+		c := r.File[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._/-", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String() + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col)
 }
 
 // Span says that the final bytes from Off on (up to the next Span) come
@@ -35,14 +101,20 @@ func Encode(r Ref) string {
 type Span struct {
 	Off int
 	Ref Ref
+	// Raw says the span is raw text (a script's or a style's) that the
+	// source holds as it is, so a position inside it is Ref advanced
+	// through the text; otherwise every byte of it is the element's.
+	Raw bool
 }
 
 // Map is a page's spans in offset order.
 type Map []Span
 
-// At returns the source of the byte at off: the last marked element that
-// starts at or before it (the first one for bytes before any element).
-func (m Map) At(off int) (Ref, bool) {
+// At returns the source of the byte at off of page (the bytes m was made
+// for): the last marked element that starts at or before it (the first
+// one for bytes before any element), or, in raw text, the very line and
+// column.
+func (m Map) At(page []byte, off int) (Ref, bool) {
 	if len(m) == 0 {
 		return Ref{}, false
 	}
@@ -50,25 +122,66 @@ func (m Map) At(off int) (Ref, bool) {
 	if i == 0 {
 		return m[0].Ref, true
 	}
-	return m[i-1].Ref, true
+	s := m[i-1]
+	r := s.Ref
+	if s.Raw && off <= len(page) {
+		for _, c := range string(page[s.Off:off]) {
+			if c == '\n' {
+				r.Line, r.Col = r.Line+1, 1
+			} else {
+				r.Col++
+			}
+		}
+	}
+	return r, true
+}
+
+// Move shifts the spans that start after off by d bytes, for bytes
+// replaced at off after the marks came out.
+func (m Map) Move(off, d int) {
+	for i := range m {
+		if m[i].Off > off {
+			m[i].Off += d
+		}
+	}
 }
 
 var needle = []byte(" " + Attr + "=")
 
-// Strip removes every marking attribute from page (quoted or not, as the
-// minifier left it) and returns the page without them, and the Map of
-// where each marked element now starts (its '<').
+// Strip removes every marker from page (attributes, quoted or not as the
+// minifier left them, and raw-text markers) and returns the page without
+// them, and the Map of where each marked element (its '<') or marked
+// run of raw text now starts.
 func Strip(page []byte) ([]byte, Map) {
-	if !bytes.Contains(page, needle) {
+	if !bytes.Contains(page, needle) && !bytes.Contains(page, rawOpen) {
 		return page, nil
 	}
 	out := make([]byte, 0, len(page))
 	var m Map
 	for {
-		i := bytes.Index(page, needle)
+		i, raw := bytes.Index(page, needle), false
+		if j := bytes.Index(page, rawOpen); j >= 0 && (i < 0 || j < i) {
+			i, raw = j, true
+		}
 		if i < 0 {
 			out = append(out, page...)
 			return out, m
+		}
+		if raw {
+			out = append(out, page[:i]...)
+			rest := page[i+len(rawOpen):]
+			end := bytes.Index(rest, rawClose)
+			if end < 0 {
+				out = append(out, page[i:]...)
+				return out, m
+			}
+			if v, ok := decodeRaw(rest[:end]); ok {
+				if r, ok := parse(v); ok {
+					m = append(m, Span{Off: len(out), Ref: r, Raw: true})
+				}
+			}
+			page = rest[end+len(rawClose):]
+			continue
 		}
 		lt := bytes.LastIndexByte(page[:i], '<')
 		if lt < 0 || bytes.LastIndexByte(page[:i], '>') > lt {
@@ -87,6 +200,8 @@ func Strip(page []byte) ([]byte, Map) {
 		page = rest[n:]
 	}
 }
+
+var rawOpen, rawClose = []byte(RawOpen), []byte(RawClose)
 
 // value reads an attribute value at the start of b, quoted or not, and
 // returns it and its length in b.
@@ -120,8 +235,9 @@ func parse(v string) (Ref, bool) {
 	}
 	line, err1 := strconv.Atoi(v[j+1 : i])
 	col, err2 := strconv.Atoi(v[i+1:])
-	if err1 != nil || err2 != nil || v[:j] == "" {
+	file, err := url.PathUnescape(v[:j])
+	if err1 != nil || err2 != nil || err != nil || file == "" {
 		return Ref{}, false
 	}
-	return Ref{File: v[:j], Line: line, Col: col}, true
+	return Ref{File: file, Line: line, Col: col}, true
 }

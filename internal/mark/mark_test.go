@@ -12,18 +12,36 @@ func TestStrip(t *testing.T) {
 	if want := `<p>x <a href=/y>y</a> <img src=z> data-certiron-at=9.9.9 text</p>`; string(got) != want {
 		t.Errorf("Strip = %s\nwant    %s", got, want)
 	}
-	if len(m) != 3 || m[0] != (Span{0, a}) || m[1] != (Span{5, b}) || m[2] != (Span{strings.Index(string(got), "<img"), Ref{File: `c:\x.md`, Line: 9, Col: 1}}) {
+	if len(m) != 3 || m[0] != (Span{Off: 0, Ref: a}) || m[1] != (Span{Off: 5, Ref: b}) || m[2] != (Span{Off: strings.Index(string(got), "<img"), Ref: Ref{File: `c:\x.md`, Line: 9, Col: 1}}) {
 		t.Errorf("map = %+v", m)
 	}
 	for _, tt := range []struct {
 		off  int
 		want Ref
 	}{{0, a}, {4, a}, {5, b}, {12, b}, {len(got) - 1, Ref{File: `c:\x.md`, Line: 9, Col: 1}}} {
-		if r, _ := m.At(tt.off); r != tt.want {
+		if r, _ := m.At(got, tt.off); r != tt.want {
 			t.Errorf("At(%d) = %v, want %v", tt.off, r, tt.want)
 		}
 	}
 	if out, m := Strip([]byte("<p>plain</p>")); string(out) != "<p>plain</p>" || m != nil {
 		t.Errorf("Strip of an unmarked page = %s %v", out, m)
+	}
+}
+
+func TestStripRaw(t *testing.T) {
+	r := Ref{File: "themes/t/layouts/partials/banner.html", Line: 6, Col: 131}
+	page := "<script>" + EncodeRaw(Ref{File: "b.html", Line: 6, Col: 9}) + "var k=1;" + EncodeRaw(r) + "setItem(\"k\")</script>"
+	got, m := Strip([]byte(page))
+	if string(got) != `<script>var k=1;setItem("k")</script>` {
+		t.Errorf("Strip = %q", got)
+	}
+	if len(m) != 2 || m[1] != (Span{Off: 16, Ref: r, Raw: true}) || m[0].Off != 8 {
+		t.Errorf("map = %+v", m)
+	}
+	if at, _ := m.At(got, 16+len(`setItem("`)); at != (Ref{File: r.File, Line: 6, Col: 131 + 9}) {
+		t.Errorf("At inside the script = %v", at)
+	}
+	if strings.ContainsAny(EncodeRaw(r), "\n") {
+		t.Error("a raw marker holds a newline")
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -390,7 +389,7 @@ func (st *state) autoLink(n *ast.AutoLink) {
 // attributes, whatever its filter.
 func (st *state) mark(n ast.Node, p diag.Pos) {
 	if st.opt.Marks {
-		n.SetAttributeString(mark.Attr, []byte(p.File+":"+strconv.Itoa(p.Line)+":"+strconv.Itoa(p.Col)))
+		n.SetAttributeString(mark.Attr, []byte(mark.Value(p)))
 	}
 }
 

@@ -32,28 +32,52 @@ var types = map[string]string{
 var (
 	once sync.Once
 	m    *tdm.M
+	// pages minifies whole pages: their markup and inline SVG, but not
+	// the text of inline scripts and styles, which the theme writes as
+	// it means it to be published (the CSP hashes it as it is, and the
+	// audit points at its characters).
+	pages *tdm.M
 )
+
+// htmlOptions keep the output valid HTML5 that tools can rely on:
+// document tags, end tags, quoted attributes and default values kept.
+var htmlOptions = &html.Minifier{
+	KeepDocumentTags:    true,
+	KeepEndTags:         true,
+	KeepQuotes:          true,
+	KeepDefaultAttrVals: true,
+	KeepSpecialComments: false,
+}
 
 // shared returns the minifier, built on first use.
 func shared() *tdm.M {
 	once.Do(func() {
 		m = tdm.New()
-		// Output stays valid HTML5 that tools can rely on: document tags,
-		// end tags, quoted attributes and default attribute values kept.
-		m.Add("text/html", &html.Minifier{
-			KeepDocumentTags:    true,
-			KeepEndTags:         true,
-			KeepQuotes:          true,
-			KeepDefaultAttrVals: true,
-			KeepSpecialComments: false,
-		})
+		m.Add("text/html", htmlOptions)
 		m.AddFunc("text/css", css.Minify)
 		m.Add("image/svg+xml", &svg.Minifier{KeepComments: false})
 		m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
 		m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
 		m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
+		pages = tdm.New()
+		pages.Add("text/html", htmlOptions)
+		pages.Add("image/svg+xml", &svg.Minifier{KeepComments: false})
 	})
 	return m
+}
+
+// Page minifies a whole HTML page, leaving the text of its inline
+// scripts and styles exactly as written.
+func Page(b []byte) ([]byte, error) {
+	shared()
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	buf.Grow(len(b))
+	if err := pages.Minify("text/html", buf, bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // Type returns the media type minified for a file name, or "".

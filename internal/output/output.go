@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/certiron/certiron-site/internal/mark"
 )
 
 // File is one file of the built site.
@@ -26,6 +28,10 @@ type File struct {
 	// (the Markdown file first, then templates), used to point diagnostics
 	// at the user's own file and to decide what a change must rebuild.
 	Sources []string
+	// Marks say which source line made each element of a page (see
+	// package mark); nil for files copied as they are, whose own lines
+	// are their source's.
+	Marks mark.Map
 }
 
 // Set is a built site: files by path. A Set made by a Plan accepts only

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 
+	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
 )
 
@@ -11,37 +12,29 @@ import (
 type insertion struct{ off, n int }
 
 // markTemplate puts a mark.Attr on every start tag the template's own
-// text writes, naming the tag's file, line and column, so the audit can point its findings at the template line.
-// It knows enough HTML to stay out of the places where an attribute
-// cannot go: actions ({{ … }}), comments, the inside of tags, and the
-// raw text of <script> and <style>. A tag whose name is not written out
-// whole (<h{{ .Level }}>) is left unmarked. It returns the marked
-// source and where the markers went, to map positions in it back.
+// text writes, naming the tag's file, line and column, so the audit can
+// point its findings at the template line; in the raw text of <script>
+// and <style> it puts a mark.Raw marker where the text starts and after
+// every action, so a finding inside the code is placed exactly too. It
+// knows enough HTML to stay out of the places where a mark cannot go:
+// actions ({{ … }}), comments and the inside of tags. A tag whose name is
+// not written out whole (<h{{ .Level }}>) is left unmarked. It returns
+// the marked source and where the markers went, to map positions in it
+// back.
 func markTemplate(src []byte, file string) ([]byte, []insertion) {
-	var out bytes.Buffer
-	out.Grow(len(src) + len(src)/8)
-	var ins []insertion
-	line, col := 1, 1
-	last := 0 // bytes of src copied to out
-	advance := func(to int) {
-		for _, c := range src[last:to] {
-			if c == '\n' {
-				line, col = line+1, 1
-			} else if c&0xC0 != 0x80 {
-				col++
-			}
-		}
-		out.Write(src[last:to])
-		last = to
+	type point struct {
+		off int  // where the marker goes
+		at  int  // the byte whose position it names
+		raw bool // a raw-text marker, not an attribute
 	}
-	i := 0
+	var points []point
 	skipAction := func(i int) int {
 		if end := bytes.Index(src[i+2:], []byte("}}")); end >= 0 {
 			return i + 2 + end + 2
 		}
 		return len(src)
 	}
-	for i < len(src) {
+	for i := 0; i < len(src); {
 		switch {
 		case bytes.HasPrefix(src[i:], []byte("{{")):
 			i = skipAction(i)
@@ -58,21 +51,45 @@ func markTemplate(src []byte, file string) ([]byte, []insertion) {
 			}
 			name := string(bytes.ToLower(src[i+1 : j]))
 			if j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r' || src[j] == '>' || src[j] == '/') {
-				advance(i)
-				m := mark.Encode(mark.Ref{File: file, Line: line, Col: col})
-				advance(j)
-				out.WriteString(m)
-				ins = append(ins, insertion{j, len(m)})
+				points = append(points, point{off: j, at: i})
 			}
 			i = skipTag(src, j, skipAction)
 			if name == "script" || name == "style" {
-				i = skipRaw(src, i, name, skipAction)
+				end := skipRaw(src, i, name, skipAction)
+				points = append(points, point{off: i, at: i, raw: true})
+				for k := i; k < end; {
+					if bytes.HasPrefix(src[k:], []byte("{{")) {
+						k = skipAction(k)
+						if k < end {
+							points = append(points, point{off: k, at: k, raw: true})
+						}
+						continue
+					}
+					k++
+				}
+				i = end
 			}
 		default:
 			i++
 		}
 	}
-	advance(len(src))
+	var out bytes.Buffer
+	out.Grow(len(src) + len(points)*48)
+	ins := make([]insertion, 0, len(points))
+	last := 0
+	for _, p := range points {
+		line, col := diag.LineCol(src, p.at)
+		r := mark.Ref{File: file, Line: line, Col: col}
+		m := mark.Encode(r)
+		if p.raw {
+			m = mark.EncodeRaw(r)
+		}
+		out.Write(src[last:p.off])
+		out.WriteString(m)
+		ins = append(ins, insertion{p.off, len(m)})
+		last = p.off
+	}
+	out.Write(src[last:])
 	return out.Bytes(), ins
 }
 
@@ -121,39 +138,19 @@ func skipRaw(src []byte, i int, name string, skipAction func(int) int) int {
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// unmarkCol maps a column on line of the marked source back to the
-// column in the original file: markers add bytes, never lines.
-func unmarkCol(marked []byte, ins []insertion, line, col int) int {
-	if col <= 0 || len(ins) == 0 {
-		return col
-	}
-	// The byte offset of (line, col) in the marked source.
-	off := 0
-	for l := 1; l < line; l++ {
-		j := bytes.IndexByte(marked[off:], '\n')
-		if j < 0 {
-			return col
-		}
-		off += j + 1
-	}
-	lineStart := off
-	for c := 1; c < col && off < len(marked) && marked[off] != '\n'; off++ {
-		if marked[off]&0xC0 != 0x80 {
-			c++
-		}
-	}
-	// The markers that start on this line before off (all ASCII, so
-	// their bytes are columns).
-	removed, shift := 0, 0
+// unmarkOff maps a byte offset of the marked source back to the file's
+// own; an offset inside a marker maps to where the marker was put.
+func unmarkOff(ins []insertion, off int) int {
+	shift := 0
 	for _, in := range ins {
 		at := in.off + shift // where the marker starts in the marked source
 		if at >= off {
 			break
 		}
-		if at >= lineStart {
-			removed += in.n
+		if off < at+in.n {
+			return in.off
 		}
 		shift += in.n
 	}
-	return col - removed
+	return off - shift
 }

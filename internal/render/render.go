@@ -3,18 +3,15 @@ package render
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
 )
@@ -28,7 +25,26 @@ type Theme struct {
 	useBase map[string]bool               // layout defines blocks for baseof
 	// Sources holds each template file's bytes by site-relative path.
 	Sources map[string][]byte
+	// marked is each file as parsed: with a mark.Attr on every start tag
+	// its text writes (see markTemplate), and inserts says where.
+	marked  map[string][]byte
+	inserts map[string][]insertion
+
+	// common maps the name each shared file is parsed under ("baseof",
+	// "head" for partials/head.html) to its path inside layouts/.
+	common []file
+	// defined maps, per layout, every template of its set ("main",
+	// "head", "legal/single") to the path of the file that defines it.
+	defined   map[string]map[string]string
+	funcNames []string
+
+	mu      sync.Mutex
+	located map[*template.Error]diag.Pos // escaping errors already traced to their text
 }
+
+// file is one template file: the name it is parsed under and its path
+// inside layouts/ ("partials/head.html").
+type file struct{ name, path string }
 
 // Load parses root/themes/<name>/layouts. Every broken template is
 // reported with its file and line.
@@ -38,7 +54,15 @@ func Load(root, name string, funcs template.FuncMap) (*Theme, diag.List) {
 		layouts: map[string]*template.Template{},
 		useBase: map[string]bool{},
 		Sources: map[string][]byte{},
+		marked:  map[string][]byte{},
+		inserts: map[string][]insertion{},
+		defined: map[string]map[string]string{},
+		located: map[*template.Error]diag.Pos{},
 	}
+	for f := range funcs {
+		t.funcNames = append(t.funcNames, f)
+	}
+	sort.Strings(t.funcNames)
 	dir := filepath.Join(root, "themes", name, "layouts")
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts"}, "theme %q has no layouts folder", name)}
@@ -61,49 +85,71 @@ func Load(root, name string, funcs template.FuncMap) (*Theme, diag.List) {
 		return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts"}, "%v", err)}
 	}
 	sort.Strings(files)
+	var layouts []file
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
 		if err != nil {
 			return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts/" + f}, "%v", err)}
 		}
-		t.Sources[t.Dir+"/layouts/"+f] = b
+		t.Sources[t.path(f)] = b
+		t.marked[t.path(f)], t.inserts[t.path(f)] = markTemplate(b, t.path(f))
+		name := strings.TrimSuffix(f, ".html")
+		if f == "baseof.html" || strings.HasPrefix(f, "partials/") {
+			t.common = append(t.common, file{strings.TrimPrefix(name, "partials/"), f})
+		} else {
+			layouts = append(layouts, file{name, f})
+		}
 	}
 	var errs diag.List
-	common := template.New("").Funcs(funcs)
-	for _, f := range files {
-		if f != "baseof.html" && !strings.HasPrefix(f, "partials/") {
-			continue
-		}
-		name := strings.TrimSuffix(f, ".html")
-		name = strings.TrimPrefix(name, "partials/")
-		if _, err := common.New(name).Parse(string(t.Sources[t.Dir+"/layouts/"+f])); err != nil {
-			errs = append(errs, t.templateError(err, f))
-		}
-	}
+	common, errs := t.parseCommon(funcs)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	for _, f := range files {
-		if f == "baseof.html" || strings.HasPrefix(f, "partials/") {
-			continue
-		}
-		name := strings.TrimSuffix(f, ".html")
-		set, err := common.Clone()
+	for _, l := range layouts {
+		set, err := t.parseLayout(common, l)
 		if err != nil {
-			return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts/" + f}, "%v", err)}
-		}
-		src := t.Sources[t.Dir+"/layouts/"+f]
-		if _, err := set.New(name).Parse(string(src)); err != nil {
-			errs = append(errs, t.templateError(err, f))
+			errs = append(errs, err)
 			continue
 		}
-		t.layouts[name] = set
-		t.useBase[name] = set.Lookup("baseof") != nil && bytes.Contains(src, []byte("define"))
+		t.layouts[l.name] = set
+		t.useBase[l.name] = set.Lookup("baseof") != nil && bytes.Contains(t.Sources[t.path(l.path)], []byte("define"))
+		defined := map[string]string{}
+		for _, tm := range set.Templates() {
+			if tm.Tree != nil {
+				defined[tm.Name()] = t.fileOf(l.name, tm.Tree.ParseName)
+			}
+		}
+		t.defined[l.name] = defined
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return t, nil
+}
+
+// parseCommon parses baseof and the partials into one set, the base of
+// every layout's set.
+func (t *Theme) parseCommon(funcs template.FuncMap) (*template.Template, diag.List) {
+	var errs diag.List
+	common := template.New("").Funcs(funcs)
+	for _, f := range t.common {
+		if _, err := common.New(f.name).Parse(string(t.marked[t.path(f.path)])); err != nil {
+			errs = append(errs, t.parseError(err, f))
+		}
+	}
+	return common, errs
+}
+
+// parseLayout returns a copy of common with layout l added.
+func (t *Theme) parseLayout(common *template.Template, l file) (*template.Template, *diag.Error) {
+	set, err := common.Clone()
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: t.path(l.path)}, "%v", err)
+	}
+	if _, err := set.New(l.name).Parse(string(t.marked[t.path(l.path)])); err != nil {
+		return nil, t.parseError(err, l)
+	}
+	return set, nil
 }
 
 // Has reports whether the theme has the layout ("single", "legal/list").
@@ -120,7 +166,7 @@ func (t *Theme) Lookup(candidates ...string) (string, bool) {
 }
 
 // Execute runs layout with data into w. A failure is a *diag.Error at the
-// template's own line.
+// line and column of the template file it comes from.
 func (t *Theme) Execute(w io.Writer, layout string, data any) error {
 	set := t.layouts[layout]
 	if set == nil {
@@ -131,36 +177,65 @@ func (t *Theme) Execute(w io.Writer, layout string, data any) error {
 		name = "baseof"
 	}
 	if err := set.ExecuteTemplate(w, name, data); err != nil {
-		return t.templateError(err, layout+".html")
+		return t.execError(err, layout, name)
 	}
 	return nil
 }
 
-var tmplErr = regexp.MustCompile(`^template: ([^:]+):(\d+)(?::(\d+))?: (.*)$`)
+// path is the site-relative path of a file inside layouts/.
+func (t *Theme) path(rel string) string { return t.Dir + "/layouts/" + rel }
 
-// templateError turns an html/template error into a diag.Error in the
-// template's file. file is the layout being parsed or executed.
-func (t *Theme) templateError(err error, file string) *diag.Error {
-	msg := err.Error()
-	var te *template.Error
-	if errors.As(err, &te) && te.Name != "" {
-		msg = te.Error()
+// fileOf returns the site-relative path of the file parsed under
+// parseName in layout's set, or "" when there is none.
+func (t *Theme) fileOf(layout, parseName string) string {
+	if parseName == layout {
+		return t.path(layout + ".html")
 	}
-	m := tmplErr.FindStringSubmatch(strings.SplitN(msg, "\n", 2)[0])
-	if m == nil {
-		return diag.Errorf(diag.Pos{File: t.Dir + "/layouts/" + file}, "%s", strings.TrimPrefix(msg, "template: "))
-	}
-	line, _ := strconv.Atoi(m[2])
-	col, _ := strconv.Atoi(m[3])
-	return diag.Errorf(diag.Pos{File: t.fileOf(m[1], file), Line: line, Col: col}, "%s", m[4])
-}
-
-// fileOf maps a template name back to its file.
-func (t *Theme) fileOf(name, fallback string) string {
-	for _, cand := range []string{name + ".html", "partials/" + name + ".html", name} {
-		if _, ok := t.Sources[t.Dir+"/layouts/"+cand]; ok {
-			return t.Dir + "/layouts/" + cand
+	// A layout parsed under a partial's name replaces it in its set, so
+	// the layout is checked first.
+	for _, f := range t.common {
+		if f.name == parseName {
+			return t.path(f.path)
 		}
 	}
-	return t.Dir + "/layouts/" + path.Clean(fallback)
+	return ""
+}
+
+// parseNames lists the names the files of layout's set are parsed under.
+func (t *Theme) parseNames(layout string) []string {
+	names := []string{layout}
+	for _, f := range t.common {
+		names = append(names, f.name)
+	}
+	return names
+}
+
+// at returns the position of byte offset off of a theme file as parsed
+// (marked), in the file as written.
+func (t *Theme) at(path string, off int) diag.Pos {
+	src, ok := t.Sources[path]
+	off = unmarkOff(t.inserts[path], off)
+	if !ok || off < 0 || off > len(src) {
+		return diag.Pos{File: path}
+	}
+	line, col := diag.LineCol(src, off)
+	return diag.Pos{File: path, Line: line, Col: col}
+}
+
+// atLineCol returns the position of text/template's "line:col" in a theme
+// file as parsed; text/template counts col in bytes from 0.
+func (t *Theme) atLineCol(path string, line, col int) diag.Pos {
+	src := t.marked[path]
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return diag.Pos{File: path, Line: line}
+		}
+		off += i + 1
+	}
+	if col < 0 || off+col > len(src) {
+		return diag.Pos{File: path, Line: line}
+	}
+	return t.at(path, off+col)
 }

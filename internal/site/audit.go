@@ -3,9 +3,6 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/check"
@@ -14,14 +11,13 @@ import (
 )
 
 // audit runs the privacy and link audits on the built files, pointing
-// every finding at the Markdown or template that caused it.
+// every finding at the Markdown, template or config line that made the
+// element it is about. It runs even when other steps failed, on what was
+// built, so one run lists every problem; outputs missing because of an
+// error already reported are not reported again as broken links.
 func (b *build) audit() bool {
-	if len(b.res.Errors) > 0 {
-		return false // a partial site would only add noise
-	}
-	byOut := map[string]*Page{}
-	for _, v := range b.pages {
-		byOut[v.page.OutPath] = v
+	if b.files == nil || b.theme == nil {
+		return false
 	}
 	var allow []check.Allow
 	for _, a := range b.cfg.Audit.AllowOrigins {
@@ -34,71 +30,83 @@ func (b *build) audit() bool {
 		AllowOrigins: allow,
 		OutputPrefix: "public/",
 		BasePath:     b.cfg.BasePath(),
-		Locate: func(outPath, needle string) (diag.Pos, bool) {
-			return b.locate(byOut[outPath], outPath, needle)
-		},
+		Missing:      b.missing,
+		Locate:       b.locate,
 	})
-	b.res.Errors = append(b.res.Errors, rep.Errors...)
+	// A finding at the very place of an error already reported (a link to
+	// a missing page, reported when the Markdown was converted) is that
+	// error again.
+	at := map[diag.Pos]bool{}
+	for _, e := range b.res.Errors {
+		at[e.Pos] = true
+	}
+	for _, e := range rep.Errors {
+		if !at[e.Pos] {
+			b.res.Errors = append(b.res.Errors, e)
+		}
+	}
 	for _, a := range rep.Allowed {
 		b.res.Allowed = append(b.res.Allowed, fmt.Sprintf("%s: %s is allowed by config.toml: %s", a.Pos, a.Origin, a.Reason))
 	}
 	return len(rep.Errors) == 0
 }
 
-// locate finds the source of an audit finding: a Markdown link of the
-// page, then the text in the page's Markdown, then in the templates and
-// files the output was made from.
-func (b *build) locate(v *Page, outPath, needle string) (diag.Pos, bool) {
-	if needle == "" {
+// locate returns the source of the byte at off of an output file: the
+// line its marks name for a page (to the character in the text of an
+// inline script or style, which pages publish as the theme writes them),
+// the file's own line for a file copied as it is.
+func (b *build) locate(outPath string, off int) (diag.Pos, bool) {
+	f := b.files.Get(outPath)
+	if f == nil || len(f.Sources) == 0 {
 		return diag.Pos{}, false
 	}
-	variants := []string{needle}
-	if u, err := url.PathUnescape(needle); err == nil && u != needle {
-		variants = append(variants, u)
+	if f.Marks == nil {
+		src := f.Sources[0]
+		if css, ok := b.minified[outPath]; ok {
+			return cssPos(src, css, f.Data, off), true
+		}
+		line, col := diag.LineCol(f.Data, off)
+		return diag.Pos{File: src, Line: line, Col: col}, true
 	}
-	if v != nil {
-		for _, l := range v.doc.Links {
-			for _, n := range variants {
-				if l.URL == n || l.Dest == n {
-					return l.Pos, true
-				}
-			}
-		}
-		src := v.page.Src
-		if src == nil {
-			src, _ = os.ReadFile(filepath.Join(b.opt.Root, filepath.FromSlash(v.Source)))
-		}
-		for _, n := range variants {
-			if pos, ok := find(v.Source, src, n); ok {
-				return pos, true
-			}
-		}
-	}
-	if f := b.files.Get(outPath); f != nil {
-		for _, src := range f.Sources {
-			data := b.theme.Sources[src]
-			if data == nil {
-				var err error
-				if data, err = os.ReadFile(filepath.Join(b.opt.Root, filepath.FromSlash(src))); err != nil {
-					continue
-				}
-			}
-			for _, n := range variants {
-				if pos, ok := find(src, data, n); ok {
-					return pos, true
-				}
-			}
-		}
-	}
-	return diag.Pos{}, false
+	return f.Marks.At(f.Data, off)
 }
 
-// find returns the position of the first occurrence of needle in data.
-func find(file string, data []byte, needle string) (diag.Pos, bool) {
-	i := bytes.Index(data, []byte(needle))
+// cssPos maps an offset of a minified stylesheet to its source: the
+// minifier keeps every url( and @import in order, so the n-th of them in
+// the output is the n-th in the source.
+func cssPos(file string, src, out []byte, off int) diag.Pos {
+	n := cssRefs(out[:min(off+1, len(out))])
+	i := nthRef(src, n)
 	if i < 0 {
-		return diag.Pos{}, false
+		return diag.Pos{File: file}
 	}
-	line, col := diag.LineCol(data, i)
-	return diag.Pos{File: file, Line: line, Col: col}, true
+	line, col := diag.LineCol(src, i)
+	return diag.Pos{File: file, Line: line, Col: col}
+}
+
+var cssRefTokens = [][]byte{[]byte("url("), []byte("@import")}
+
+// cssRefs counts the url( and @import tokens that start in b.
+func cssRefs(b []byte) int {
+	n := 0
+	low := bytes.ToLower(b)
+	for _, t := range cssRefTokens {
+		n += bytes.Count(low, t)
+	}
+	return n
+}
+
+// nthRef returns the offset of the n-th (1-based) url( or @import in b.
+func nthRef(b []byte, n int) int {
+	low := bytes.ToLower(b)
+	for i := range low {
+		for _, t := range cssRefTokens {
+			if bytes.HasPrefix(low[i:], t) {
+				if n--; n == 0 {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }

@@ -51,6 +51,13 @@ type build struct {
 	files           *output.Set // accepts what the plan accepted, once
 	statics         []staticFile
 	aliasList       []alias
+	// missing are output paths not made because of an error already
+	// reported (a page that did not parse or render): the audit does not
+	// report links to them again.
+	missing map[string]bool
+	// minified holds the source of each minified theme asset, by output
+	// path, to map audit findings back to its lines.
+	minified map[string][]byte
 	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
 	seenHash        map[string]bool
@@ -108,6 +115,8 @@ func (b *build) loadConfig() bool {
 func (b *build) loadTheme() bool {
 	theme, errs := render.Load(b.opt.Root, b.cfg.Theme, b.funcs())
 	if len(errs) > 0 {
+		// The content is still loaded and converted, to report its
+		// errors too; nothing is rendered.
 		return b.fail(errs)
 	}
 	for _, need := range []string{"single", "list", "404"} {
@@ -140,6 +149,10 @@ func (b *build) loadContent() bool {
 	}
 	b.failed = failed
 	b.tree = tree
+	b.missing = map[string]bool{}
+	for rel := range failed {
+		b.missing[content.DefaultOutPath(rel)] = true
+	}
 	b.byRel = map[string]*content.Page{}
 	for _, p := range tree.Pages {
 		b.byRel[p.Rel] = p
@@ -160,6 +173,9 @@ type staticFile struct {
 // A path claimed twice, or otherwise contested, is an error at every
 // source involved, and none of them is made.
 func (b *build) planFiles() bool {
+	if b.tree == nil || b.theme == nil {
+		return false
+	}
 	plan := output.NewPlan()
 	for _, p := range b.tree.Pages {
 		if p.OutPath != "" { // else its url or name had errors of its own
@@ -289,7 +305,9 @@ func (b *build) resolver(p *content.Page) func(string, bool) (string, error) {
 			}
 			t := b.byRel[rel]
 			if t == nil && b.failed[rel] {
-				return dest, nil // the target has errors of its own
+				// The target has errors of its own: link where its name
+				// would publish it, which the audit knows is missing.
+				return b.relURL(content.DefaultURL(rel)) + suffix, nil
 			}
 			if t == nil {
 				return "", fmt.Errorf("link to missing page %q: there is no content/%s", dest, rel)
@@ -359,6 +377,7 @@ func (b *build) convert(v *Page) diag.List {
 			Typographer: v.typo,
 			TOC:         v.toc,
 			Resolve:     b.resolver(p),
+			Marks:       true,
 		})
 	})
 	if e.doc != nil {
@@ -422,6 +441,9 @@ func parallel(n int, f func(i int)) {
 // files, bundle files, aliases, 404.html, the sitemap, robots.txt and
 // _headers.
 func (b *build) extras() bool {
+	if b.files == nil {
+		return false
+	}
 	for _, f := range b.statics {
 		if !b.files.Planned(f.out) {
 			continue
@@ -432,10 +454,15 @@ func (b *build) extras() bool {
 			continue
 		}
 		if f.minify {
+			src := data
 			if data, err = minify.File(f.out, data); err != nil {
 				b.res.Errors.Add(diag.Pos{File: f.source}, "minifying: %v", err)
 				continue
 			}
+			if b.minified == nil {
+				b.minified = map[string][]byte{}
+			}
+			b.minified[f.out] = src
 		}
 		b.put(&output.File{Path: f.out, Data: data, Sources: []string{f.source}})
 	}

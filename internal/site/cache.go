@@ -11,6 +11,7 @@ import (
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/source"
 )
@@ -79,11 +80,12 @@ type outEntry struct {
 	rendered
 }
 
-// rendered is a finished page and the CSP hashes of its inline scripts
-// and styles.
+// rendered is a finished page, the CSP hashes of its inline scripts and
+// styles, and where each of its elements comes from.
 type rendered struct {
 	data            []byte
 	scripts, styles []string
+	marks           mark.Map
 }
 
 func newCache(keep bool) *cache {
@@ -106,7 +108,7 @@ func (c *cache) converter(m config.Markup, _ [32]byte) *markdown.Converter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conv == nil || c.markup != m {
-		c.conv = markdown.New(markdown.Options{HTML: map[bool]string{true: markdown.HTMLAll, false: markdown.HTMLSafe}[m.Unsafe], TOCStart: m.TOCStart, TOCEnd: m.TOCEnd, ReservedIDs: reservedIDs})
+		c.conv = markdown.New(markdown.Options{HTML: m.HTML, TOCStart: m.TOCStart, TOCEnd: m.TOCEnd, ReservedIDs: reservedIDs})
 		c.markup = m
 		c.docs = map[string]*docEntry{}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
@@ -337,6 +339,14 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // in parallel. Pages whose inputs did not change since the last build are
 // taken from the cache.
 func (b *build) render() bool {
+	if b.files == nil {
+		// No plan (the theme failed): convert the Markdown anyway, to
+		// report its errors.
+		for _, v := range b.pages {
+			b.res.Errors = append(b.res.Errors, b.convert(v)...)
+		}
+		return false
+	}
 	n := len(b.pages)
 	outs := make([]rendered, n)
 	errs := make([]*diag.Error, n)
@@ -391,19 +401,24 @@ func (b *build) render() bool {
 	parallel(len(lists), func(j int) { one(lists[j]) })
 	parallel(len(singles), func(j int) { one(singles[j]) })
 	for i, v := range b.pages {
+		// A page with Markdown errors is still audited, so its other
+		// problems show in the same run; the build fails all the same.
 		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
-		if v.doc == nil || len(mdErrs[i]) > 0 {
-			continue
+		if v.doc != nil {
+			b.res.Warnings = append(b.res.Warnings, v.doc.Warnings...)
 		}
-		if errs[i] != nil {
-			b.res.Errors = append(b.res.Errors, errs[i])
+		if v.doc == nil || errs[i] != nil || outs[i].data == nil {
+			if errs[i] != nil {
+				b.res.Errors = append(b.res.Errors, errs[i])
+			}
+			b.missing[v.page.OutPath] = true
 			continue
 		}
 		if fresh[i] {
 			b.res.Rendered++
 		}
 		b.res.Pages++
-		b.put(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout)})
+		b.put(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout), Marks: outs[i].marks})
 		b.hashes(outs[i])
 	}
 	return true
@@ -443,13 +458,21 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
 		return rendered{}, e
 	}
-	min, err := minify.Bytes("text/html", buf.Bytes())
+	min, err := minify.Page(buf.Bytes())
 	if err != nil {
 		return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
 	}
-	scripts, styles := banner.Inline(min)
+	// The marks come out first: the scripts and styles are hashed as
+	// they are published. Then the policy takes the placeholder's place,
+	// and the spans after it move with it.
+	data, marks := mark.Strip(min)
+	scripts, styles := banner.Inline(data)
 	csp := banner.Policy(scripts, styles, false)
-	return rendered{bytes.Replace(min, []byte(banner.Placeholder), []byte(csp), 1), scripts, styles}, nil
+	if i := bytes.Index(data, []byte(banner.Placeholder)); i >= 0 {
+		data = slices.Concat(data[:i], []byte(csp), data[i+len(banner.Placeholder):])
+		marks.Move(i, len(csp)-len(banner.Placeholder))
+	}
+	return rendered{data, scripts, styles, marks}, nil
 }
 
 // sourcesOf lists the files a page is made from: its Markdown, its
@@ -548,7 +571,8 @@ func (b *build) aliases() {
 			continue
 		}
 		b.hashes(r)
-		b.put(&output.File{Path: al.out, Data: r.data, Sources: b.sourcesOf(v.Source, "alias")})
+		// What an alias page says comes from the alias's own line.
+		b.put(&output.File{Path: al.out, Data: r.data, Sources: b.sourcesOf(v.Source, "alias"), Marks: mark.Map{{Off: 0, Ref: al.pos}}})
 	}
 }
 
@@ -564,5 +588,5 @@ func (b *build) notFound() {
 		return
 	}
 	b.hashes(r)
-	b.put(&output.File{Path: "404.html", Data: r.data, Sources: b.sourcesOf(v.Source, "404")})
+	b.put(&output.File{Path: "404.html", Data: r.data, Sources: b.sourcesOf(v.Source, "404"), Marks: r.marks})
 }

@@ -153,12 +153,14 @@ func (b *Builder) build() *Result {
 		{"files", bd.extras},
 		{"audit", bd.audit},
 	}
+	// Every step runs that has what it needs, so one build reports the
+	// errors of all of them: a broken layout does not hide a broken link.
 	for _, s := range steps {
 		start := time.Now()
 		ok := s.run()
 		r.Steps = append(r.Steps, Step{s.name, time.Since(start)})
-		if !ok {
-			break
+		if !ok && s.name == "config" {
+			break // nothing can be built without it
 		}
 	}
 	r.Errors.Sort()
