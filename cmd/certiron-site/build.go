@@ -23,6 +23,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	dest := fs.String("dest", "", "output folder (default SOURCE/public); never one holding or inside the sources")
 	baseURL := fs.String("baseURL", "", "override config.toml's baseURL, e.g. https://preview.certiron.io/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
+	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -64,6 +65,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "interrupted: build stopped, %s is untouched\n", *dest)
 		return interrupted{sig}
 	case res = <-done:
+	}
+	if *strict {
+		res.Strict()
 	}
 	warn(res, stderr)
 	if *verbose {

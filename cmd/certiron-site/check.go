@@ -14,6 +14,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	source := fs.String("source", ".", "site folder holding config.toml, content/, themes/ and static/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
+	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	format := fs.String("format", "text", "report format: text or json")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -27,6 +28,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	limitMemory()
 	res := site.Build(site.Options{Root: *source, Drafts: *drafts})
+	if *strict {
+		res.Strict()
+	}
 	if *format == "json" {
 		type finding struct {
 			File    string `json:"file"`
@@ -36,14 +40,18 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			Message string `json:"message"`
 		}
 		out := struct {
-			Errors  []finding `json:"errors"`
-			Allowed []string  `json:"allowed"`
-		}{Errors: []finding{}, Allowed: res.Allowed}
+			Errors   []finding `json:"errors"`
+			Warnings []finding `json:"warnings"`
+			Allowed  []string  `json:"allowed"`
+		}{Errors: []finding{}, Warnings: []finding{}, Allowed: res.Allowed}
 		if out.Allowed == nil {
 			out.Allowed = []string{}
 		}
 		for _, e := range res.Errors {
 			out.Errors = append(out.Errors, finding{e.Pos.File, e.Pos.Line, e.Pos.Col, e.Rule, e.Msg})
+		}
+		for _, e := range res.Warnings {
+			out.Warnings = append(out.Warnings, finding{e.Pos.File, e.Pos.Line, e.Pos.Col, e.Rule, e.Msg})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -56,6 +64,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
+	warn(res, stderr)
 	if err := report(res, stderr); err != nil {
 		return err
 	}

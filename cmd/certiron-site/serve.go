@@ -68,7 +68,7 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 		filepath.Join(c.source, "static"),
 		filepath.Join(c.source, config.File),
 	}
-	w, err := watch.New(roots, watch.Options{Debounce: c.debounce})
+	w, err := watch.New(roots, watch.Options{Debounce: c.debounce, Ignore: builder.Ignored})
 	if err != nil {
 		return fmt.Errorf("watching %s: %w", c.source, err)
 	}

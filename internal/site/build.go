@@ -41,23 +41,23 @@ type build struct {
 	themeKey [32]byte
 	conv     *markdown.Converter
 
-	src             *source.Tree
-	tree            *content.Tree
-	byRel           map[string]*content.Page
-	views           map[*content.Page]*Page
-	pages           []*Page // in source order
-	policy          *Page
-	plan            *output.Plan
-	files           *output.Set // accepts what the plan accepted, once
-	statics         []staticFile
-	aliasList       []alias
+	src       *source.Tree
+	tree      *content.Tree
+	byRel     map[string]*content.Page
+	views     map[*content.Page]*Page
+	pages     []*Page // in source order
+	policy    *Page
+	plan      *output.Plan
+	files     *output.Set // accepts what the plan accepted, once
+	statics   []staticFile
+	aliasList []alias
 	// missing are output paths not made because of an error already
 	// reported (a page that did not parse or render): the audit does not
 	// report links to them again.
 	missing map[string]bool
 	// minified holds the source of each minified theme asset, by output
 	// path, to map audit findings back to its lines.
-	minified map[string][]byte
+	minified        map[string][]byte
 	failed          map[string]bool // content files that did not parse
 	scripts, styles []string
 	seenHash        map[string]bool
@@ -107,6 +107,8 @@ func (b *build) loadConfig() bool {
 	}
 	b.cfg = cfg
 	b.cfgSrc = src
+	b.res.Warnings = append(b.res.Warnings, cfg.Warnings...)
+	b.src = b.src.WithIgnore(cfg.Ignore)
 	b.cfgKey = sha256.Sum256(append(src, b.opt.BaseURL...))
 	b.conv = b.cache.converter(cfg.Markup, b.cfgKey)
 	return true

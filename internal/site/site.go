@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/config"
@@ -30,6 +31,17 @@ type Options struct {
 	// can be written while the rest of the site builds. The Result's Files
 	// remain the whole, final site.
 	Emit func(*output.File)
+}
+
+// Strict makes the warnings errors (build -strict), failing the build.
+func (r *Result) Strict() {
+	if len(r.Warnings) == 0 {
+		return
+	}
+	r.Errors = append(r.Errors, r.Warnings...)
+	r.Warnings = nil
+	r.Errors.Sort()
+	r.Files = nil
 }
 
 // Inputs are the site folder's sources, which no build may write into
@@ -82,6 +94,38 @@ type Builder struct {
 	opt   Options
 	mu    sync.Mutex
 	cache *cache
+	// src is the last build's source tree, with config.toml's ignore
+	// patterns, for Ignored.
+	src atomic.Pointer[source.Tree]
+}
+
+// Ignored reports whether a change to the file at path (absolute or
+// relative to the working folder) cannot change the site: a leftover, or
+// a file config.toml's ignore patterns leave out, as the last build read
+// them. The watcher asks it, so that what triggers a rebuild is what a
+// build reads.
+func (b *Builder) Ignored(path string) bool {
+	t := b.src.Load()
+	if t == nil {
+		return source.Leftover(filepath.Base(path))
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(real, filepath.Base(abs))
+	}
+	rel, err := filepath.Rel(t.Root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	dir, _, _ := strings.Cut(rel, "/")
+	if dir == "themes" || dir == rel {
+		return t.Ignored("", rel)
+	}
+	return t.Ignored(dir, rel)
 }
 
 // New returns a Builder. keep says whether to keep work between builds
@@ -170,6 +214,9 @@ func (b *Builder) build() *Result {
 	}
 	r.Sources = bd.sources()
 	r.Config = bd.cfg
+	if bd.src != nil {
+		b.src.Store(bd.src)
+	}
 	b.cache.sweep()
 	return r
 }

@@ -274,7 +274,10 @@ func (t *Tree) skip(rel, name string) string {
 // (at any level) or a match of config.toml's ignore list. The watcher
 // asks it, so that what it reports is what a build reads.
 func (t *Tree) Ignored(dir, p string) bool {
-	rel := strings.TrimPrefix(p, dir+"/")
+	rel := p
+	if dir != "" {
+		rel = strings.TrimPrefix(p, dir+"/")
+	}
 	segs := strings.Split(rel, "/")
 	for i, s := range segs {
 		if t.skip(strings.Join(segs[:i+1], "/"), s) != "" {
