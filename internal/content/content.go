@@ -205,9 +205,14 @@ type Entry struct {
 	Page bool   // a Markdown page (not a bundle resource)
 }
 
+// ArchiveDir is the folder of content/legal/ that holds the released
+// versions of the legal pages (package legal reads it); its files are not
+// pages or assets of their own.
+const ArchiveDir = "_versions"
+
 // Walk lists content/ in sorted order: Markdown pages, and other files
-// (bundle resources and assets). Hidden files and editors' temporary
-// files are skipped.
+// (bundle resources and assets). Hidden files, editors' temporary files
+// and the legal archive (legal/ArchiveDir) are skipped.
 func Walk(contentDir string) ([]Entry, error) {
 	var entries []Entry
 	bundles := map[string]bool{} // folders holding index.md
@@ -219,7 +224,7 @@ func Walk(contentDir string) ([]Entry, error) {
 			return err
 		}
 		name := d.Name()
-		if p != contentDir && Skip(name) {
+		if p != contentDir && Skip(name) || d.IsDir() && name == ArchiveDir && filepath.Dir(p) == filepath.Join(contentDir, "legal") {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
