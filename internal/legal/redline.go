@@ -468,17 +468,28 @@ func tokens(nodes []*html.Node) []token {
 	return out
 }
 
-// splitWords splits text into words and runs of white space.
+// splitWords splits text into words (letters, digits and marks), runs of
+// white space, and single other characters (punctuation), so that "Two"
+// and "Two," share a word.
 func splitWords(s string) []string {
+	class := func(r rune) int {
+		switch {
+		case unicode.IsSpace(r):
+			return 0
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			return 1
+		}
+		return 2
+	}
 	var out []string
-	start, prev := 0, false
+	start, prev := 0, -1
 	for i, r := range s {
-		sp := unicode.IsSpace(r)
-		if i > start && sp != prev {
+		c := class(r)
+		if i > start && (c != prev || c == 2) {
 			out = append(out, s[start:i])
 			start = i
 		}
-		prev = sp
+		prev = c
 	}
 	if start < len(s) {
 		out = append(out, s[start:])
@@ -513,7 +524,7 @@ func (r *redliner) words(a, b []*html.Node) ([]*html.Node, bool) {
 			}
 		}
 	}
-	if total > 0 && same*2 < total {
+	if total > 0 && same*3 < total { // less than a third in common
 		return nil, false
 	}
 	// Spaces alone between two changes join them into one change.
