@@ -466,3 +466,27 @@ func splitLines(text []byte) [][]byte {
 // trimEnd drops trailing blank space, so a final newline added or removed
 // by an editor is not a change of text.
 func trimEnd(b []byte) []byte { return bytes.TrimRight(b, " \t\n") }
+
+// Orphans reports every archive folder under content/legal/_versions/ (a
+// folder holding a versions.toml) whose page is not among pages (slash
+// paths inside content/ of every legal page, drafts included): a released
+// policy's history must not lose its page. fsys is rooted at the site root.
+func Orphans(fsys fs.FS, pages []string) diag.List {
+	have := map[string]bool{}
+	for _, rel := range pages {
+		have[content.Dir+"/"+Folder(rel)] = true
+	}
+	root := content.Dir + "/" + Dir + "/" + ArchiveDir
+	var errs diag.List
+	_ = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != ManifestName {
+			return nil
+		}
+		if dir := path.Dir(p); !have[dir] {
+			page := content.Dir + "/" + Dir + "/" + strings.TrimPrefix(dir, root+"/") + ".md"
+			errs.Add(diag.Pos{File: p, Line: 1, Col: 1}, "the released versions of %s have no page: restore the page (a released policy keeps its history), or move the folder with the renamed page", page)
+		}
+		return nil
+	})
+	return errs
+}

@@ -281,3 +281,20 @@ func TestManifestFormat(t *testing.T) {
 		t.Errorf("ParseManifest = %+v, %v", parsed, errs)
 	}
 }
+
+func TestOrphans(t *testing.T) {
+	fsys := fstest.MapFS{"content/legal/p.md": {Data: []byte(policyV1)}, "content/legal/eu/terms.md": {Data: []byte(policyV1)}}
+	release(t, fsys, "legal/p.md", policyV1, "2026-02-01", "First version.", false)
+	release(t, fsys, "legal/eu/terms.md", policyV1, "2026-02-01", "First version.", false)
+	if errs := Orphans(fsys, []string{"legal/p.md", "legal/eu/terms.md"}); len(errs) > 0 {
+		t.Errorf("Orphans = %v, want none", errs)
+	}
+	want := "content/legal/_versions/eu/terms/versions.toml:1:1: the released versions of content/legal/eu/terms.md have no page: " +
+		"restore the page (a released policy keeps its history), or move the folder with the renamed page"
+	if errs := Orphans(fsys, []string{"legal/p.md"}); errs.Error() != want {
+		t.Errorf("Orphans =\n%v\nwant\n%s", errs, want)
+	}
+	if errs := Orphans(fstest.MapFS{}, nil); len(errs) > 0 {
+		t.Errorf("Orphans of a site with no archive = %v", errs)
+	}
+}

@@ -46,12 +46,22 @@
 //
 // # Using it from the site builder
 //
-// For each legal page (IsPage), Load reads and checks its archive; the
-// content loader skips ArchiveDir (content.Walk). History.At gives, for the
-// build date, the version in force at the page's URL, the past and upcoming
-// versions at their own URLs and the banner's notice. Version.Convert
-// renders a version's Markdown and Redline compares two rendered versions.
-// Feed writes /legal/feed.xml from every page's history.
+//   - The content loader skips content/legal/_versions/ (content.ArchiveDir);
+//     its files are inputs of the legal pages, not pages or assets.
+//   - For every page with IsPage(page.Rel), drafts included, Load(root,
+//     page.Rel, page.Src) reads its history. Its errors are build errors;
+//     History.Unreleased is an error for build and check and a warning for
+//     serve, so writers can preview a draft. Orphans reports archives left
+//     without their page.
+//   - For the build date D, History.At(D, page.URL) says what to publish:
+//     Timeline.Current at the page's URL (nil when no version is in force
+//     yet: the page's own text is then its first, upcoming version),
+//     Timeline.Entries in its history table,
+//     Timeline.Upcoming announced, and every Entry at Entry.URL, marked by
+//     its Status; an Entry with a Previous has a redline at
+//     Entry.ChangesURL (RedlineVersions). Timeline.Notice is the banner's
+//     stored value for the Cookie Policy.
+//   - Feed(pages, opt) is the feed at FeedPath.
 package legal
 
 import (

@@ -188,3 +188,29 @@ func checkMarkup(t *testing.T, src []byte) {
 		}
 	}
 }
+
+// FuzzRedline checks that any two Markdown documents give a redline that
+// nests, keeps lists and tables well formed, repeats no id and links no
+// missing anchor.
+func FuzzRedline(f *testing.F) {
+	if ar, err := txtar.ParseFile("testdata/redline.txtar"); err == nil {
+		for i := 0; i+1 < len(ar.Files); i++ {
+			if strings.HasSuffix(ar.Files[i].Name, ".old.md") {
+				f.Add(string(ar.Files[i].Data), string(ar.Files[i+1].Data))
+			}
+		}
+	}
+	conv := markdown.New(markdown.Options{})
+	f.Fuzz(func(t *testing.T, old, new string) {
+		a, _ := conv.Convert([]byte(old), markdown.ConvertOptions{})
+		b, _ := conv.Convert([]byte(new), markdown.ConvertOptions{})
+		out, err := Redline(a.HTML, b.HTML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMarkup(t, out)
+		if !strings.Contains(old, "\x00") && !strings.Contains(new, "\x00") && old == new && (bytes.Contains(out, []byte("<ins")) || bytes.Contains(out, []byte("<del>"))) {
+			t.Errorf("Redline(x, x) marks changes:\n%s", out)
+		}
+	})
+}
