@@ -60,7 +60,8 @@ func Release(fsys fs.FS, rel string, src []byte, opt ReleaseOptions) ([]File, er
 	if !IsPage(rel) {
 		return nil, refuse(nil, "%s is not a legal page: only pages under %s/%s/ are released (not a section's _index.md, nor an archived version)", source, content.Dir, Dir)
 	}
-	if strings.TrimSpace(opt.Summary) == "" {
+	opt.Summary = strings.TrimSpace(opt.Summary)
+	if opt.Summary == "" {
 		return nil, refuse(nil, "a release needs a summary of what changed (-summary)")
 	}
 	page, errs := content.Parse(source, rel, src)
