@@ -24,13 +24,26 @@ func limitMemory() {
 const usage = `certiron-site builds the CERTIRON site from Markdown into static HTML.
 
 Usage:
-  certiron-site build [-source DIR] [-dest DIR] [-baseURL URL] [-drafts]
-  certiron-site serve [-source DIR] [-bind 127.0.0.1] [-port 1313] [-drafts]
-  certiron-site check [-source DIR] [-format text|json]
+  certiron-site build   [-source DIR] [-dest DIR] [-baseURL URL] [-drafts]
+  certiron-site serve   [-source DIR] [-bind 127.0.0.1] [-port 1313] [-drafts]
+  certiron-site check   [-source DIR] [-format text|json]
+  certiron-site release [-source DIR] -effective YYYY-MM-DD -summary TEXT [-editorial] content/legal/PAGE.md
+  certiron-site new     [-source DIR] content/PATH.md
+  certiron-site help    [COMMAND]
   certiron-site version
 
-Run "certiron-site COMMAND -h" for a command's flags.
+Run "certiron-site help COMMAND" or "certiron-site COMMAND -h" for a command's flags.
 `
+
+// commands are the subcommands, by name.
+var commands = map[string]func(args []string, stdout, stderr io.Writer) error{
+	"build":   runBuild,
+	"check":   runCheck,
+	"serve":   runServe,
+	"release": runRelease,
+	"new":     runNew,
+	"version": runVersion,
+}
 
 // errUsage marks a command-line mistake (exit status 2).
 var errUsage = errors.New("usage")
@@ -63,27 +76,41 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	var err error
-	switch args[0] {
-	case "build":
-		err = runBuild(args[1:], stdout, stderr)
-	case "check":
-		err = runCheck(args[1:], stdout, stderr)
-	case "serve":
-		err = runServe(args[1:], stdout, stderr)
-	case "version":
-		err = runVersion(args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	default:
-		fmt.Fprintf(stderr, "certiron-site: unknown command %q\n\n%s", args[0], usage)
-		return errUsage
+	if cmd, ok := commands[args[0]]; ok {
+		err = cmd(args[1:], stdout, stderr)
+	} else {
+		switch args[0] {
+		case "help", "-h", "-help", "--help":
+			return runHelp(args[1:], stdout, stderr)
+		default:
+			fmt.Fprintf(stderr, "certiron-site: unknown command %q\n\n%s", args[0], usage)
+			return errUsage
+		}
 	}
 	var sig interrupted
 	if err != nil && !errors.Is(err, errUsage) && !errors.Is(err, errFailed) && !errors.As(err, &sig) {
 		fmt.Fprintf(stderr, "certiron-site: %v\n", err)
 	}
 	return err
+}
+
+// runHelp prints the usage, or with a command's name that command's
+// usage, as "COMMAND -h" prints it.
+func runHelp(args []string, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) == 0 || len(args) == 1 && args[0] == "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case len(args) > 1:
+		fmt.Fprintf(stderr, "certiron-site help: name one command, not %d\n\n%s", len(args), usage)
+		return errUsage
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "certiron-site help: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+	return cmd([]string{"-h"}, stdout, stdout)
 }
 
 // parseFlags parses a subcommand's flags; -h prints them and succeeds.

@@ -321,6 +321,11 @@ type Entry struct {
 	File source.File
 }
 
+// ArchiveDir is the folder of content/legal/ that holds the released
+// versions of the legal pages (package legal reads it); its files are not
+// pages or assets of their own.
+const ArchiveDir = "_versions"
+
 // IsMarkdown reports whether a file name is a Markdown page's: ".md" or
 // ".markdown", in any letter case.
 func IsMarkdown(name string) bool {
@@ -348,6 +353,13 @@ func Walk(t *source.Tree) (entries []Entry, l *source.Listing) {
 	l = t.Walk(Dir)
 	bundles := map[string]bool{}  // folders holding index.md
 	sections := map[string]bool{} // folders holding _index.md
+	files := l.Files[:0:0]
+	for _, f := range l.Files {
+		if !strings.HasPrefix(f.Rel, "legal/"+ArchiveDir+"/") { // package legal reads those
+			files = append(files, f)
+		}
+	}
+	l.Files = files
 	for _, f := range l.Files {
 		if !IsMarkdown(f.Rel) {
 			continue

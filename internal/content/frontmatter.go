@@ -34,6 +34,12 @@ type FrontMatter struct {
 	// Typographer is nil unless the page turns typographic quotes on or
 	// off for itself (legal text reproduced character for character).
 	Typographer *bool
+	// Effective, Changes and Editorial describe a version of a legal page
+	// (package legal): the date it takes effect, what changed, and whether
+	// the change is editorial (recorded, but no renewed notice).
+	Effective time.Time
+	Changes   string
+	Editorial bool
 	// Params holds every field not listed above, for templates.
 	Params map[string]any
 	// Keys is where each key of the front matter is written in the
@@ -49,6 +55,7 @@ var known = map[string]string{
 	"title": "string", "description": "string", "date": "date", "lastmod": "date",
 	"draft": "bool", "slug": "string", "url": "string", "layout": "string",
 	"weight": "int", "toc": "bool", "aliases": "strings", "typographer": "bool",
+	"effective": "date", "changes": "string", "editorial": "bool",
 }
 
 // Split separates a file into its front matter and body. It returns the
@@ -241,6 +248,8 @@ func (f *FrontMatter) set(key, kind string, v any) string {
 			f.URL = s
 		case "layout":
 			f.Layout = s
+		case "changes":
+			f.Changes = s
 		}
 	case "bool":
 		b, ok := v.(bool)
@@ -254,6 +263,8 @@ func (f *FrontMatter) set(key, kind string, v any) string {
 			f.TOC = &b
 		case "typographer":
 			f.Typographer = &b
+		case "editorial":
+			f.Editorial = b
 		}
 	case "int":
 		switch n := v.(type) {
@@ -269,10 +280,13 @@ func (f *FrontMatter) set(key, kind string, v any) string {
 		if err != "" {
 			return err
 		}
-		if key == "date" {
+		switch key {
+		case "date":
 			f.Date = t
-		} else {
+		case "lastmod":
 			f.Lastmod = t
+		case "effective":
+			f.Effective = t
 		}
 	case "strings":
 		list, ok := v.([]any)
