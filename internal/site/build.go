@@ -359,6 +359,7 @@ func (b *build) pagesStep() bool {
 		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
 		v.typo = p.Typographer == nil || *p.Typographer
 		v.docKey = keyOf(linkKey[:], p.Sum[:], []byte{boolByte(v.toc), boolByte(v.typo)})
+		v.conv = b.converter(v)
 		b.views[p] = v
 		b.pages = append(b.pages, v)
 		if p.Rel == PolicyPage {
@@ -369,24 +370,22 @@ func (b *build) pagesStep() bool {
 	return true
 }
 
-// convert turns one page's Markdown into HTML (or takes it from the cache).
-func (b *build) convert(v *Page) diag.List {
+// converter returns the function that converts v's Markdown into HTML
+// (or takes it from the cache), for Page.converted.
+func (b *build) converter(v *Page) func() *docEntry {
 	p := v.page
-	e := b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
-		return b.conv.Convert(p.Body, markdown.ConvertOptions{
-			File:        p.Source,
-			LineOffset:  p.BodyLine - 1,
-			Typographer: v.typo,
-			TOC:         v.toc,
-			Resolve:     b.resolver(p),
-			Marks:       true,
+	return func() *docEntry {
+		return b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
+			return b.conv.Convert(p.Body, markdown.ConvertOptions{
+				File:        p.Source,
+				LineOffset:  p.BodyLine - 1,
+				Typographer: v.typo,
+				TOC:         v.toc,
+				Resolve:     b.resolver(p),
+				Marks:       true,
+			})
 		})
-	})
-	if e.doc != nil {
-		v.doc, v.Content, v.TOC = e.doc, e.html, e.toc
-		v.HasTitle = len(e.doc.Headings) > 0 && e.doc.Headings[0].Level == 1
 	}
-	return e.errs
 }
 
 func boolByte(v bool) byte {

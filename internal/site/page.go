@@ -17,7 +17,6 @@ import (
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
-	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
 )
@@ -37,11 +36,6 @@ type Page struct {
 	Lastmod   time.Time
 	Weight    int
 	Params    map[string]any
-	Content   template.HTML
-	TOC       template.HTML
-	// HasTitle is true when the Markdown starts its own level-1 heading,
-	// so a layout does not print the title a second time.
-	HasTitle bool
 	// Pages are the pages a section (or the home page) lists.
 	Pages []*Page
 	// Parent is the section page this page belongs to, if any.
@@ -54,12 +48,54 @@ type Page struct {
 	// inline scripts and styles are final).
 	CSP string
 
-	page   *content.Page
-	doc    *markdown.Doc
-	docKey [32]byte // hash of everything the converted Markdown came from
+	page *content.Page
+	// conv converts the page's Markdown (nil for pages made of no
+	// Markdown: aliases, 404); it runs once, on first use, from whichever
+	// goroutine needs it first (a list that shows its pages' content, or
+	// the page's own rendering).
+	conv     func() *docEntry
+	convOnce sync.Once
+	conved   *docEntry
+	docKey   [32]byte // hash of everything the converted Markdown came from
 	toc    bool     // the page gets a table of contents
 	typo   bool     // typographic quotes
 	layout string
+}
+
+// converted returns the page's converted Markdown, converting it on
+// first use; nil for a page made of no Markdown.
+func (v *Page) converted() *docEntry {
+	v.convOnce.Do(func() {
+		if v.conv != nil {
+			v.conved = v.conv()
+		}
+	})
+	return v.conved
+}
+
+// Content is the page's Markdown as HTML. A layout may show it for any
+// page (a list shows its pages'), from any goroutine: it is converted
+// once, on first use.
+func (v *Page) Content() template.HTML {
+	if e := v.converted(); e != nil {
+		return e.html
+	}
+	return ""
+}
+
+// TOC is the page's table of contents, when it has one.
+func (v *Page) TOC() template.HTML {
+	if e := v.converted(); e != nil {
+		return e.toc
+	}
+	return ""
+}
+
+// HasTitle is true when the Markdown starts with its own level-1
+// heading, so a layout does not print the title a second time.
+func (v *Page) HasTitle() bool {
+	e := v.converted()
+	return e != nil && e.doc != nil && len(e.doc.Headings) > 0 && e.doc.Headings[0].Level == 1
 }
 
 // Site is what layouts see as .Site.
@@ -343,7 +379,7 @@ func (b *build) render() bool {
 		// No plan (the theme failed): convert the Markdown anyway, to
 		// report its errors.
 		for _, v := range b.pages {
-			b.res.Errors = append(b.res.Errors, b.convert(v)...)
+			b.res.Errors = append(b.res.Errors, v.converted().errs...)
 		}
 		return false
 	}
@@ -362,8 +398,9 @@ func (b *build) render() bool {
 		if !b.files.Planned(v.page.OutPath) {
 			return // its path is contested: the plan reported it
 		}
-		mdErrs[i] = b.convert(v)
-		if v.doc == nil {
+		conv := v.converted()
+		mdErrs[i] = conv.errs
+		if conv.doc == nil {
 			return
 		}
 		layout, e := b.layoutFor(v)
@@ -380,13 +417,10 @@ func (b *build) render() bool {
 		if errs[i] == nil && len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 			b.opt.Emit(&output.File{Path: v.page.OutPath, Data: outs[i].data})
 		}
-		if !b.cache.keep && v.page.Kind == content.Single {
-			// A one-off build needs a single page's converted Markdown no
-			// more once it is rendered (the lists, rendered first, may
-			// have shown it): let it go to save memory.
-			v.Content, v.TOC = "", ""
-			v.doc = &markdown.Doc{Links: v.doc.Links, Headings: v.doc.Headings}
-			v.page.Src, v.page.Body = nil, nil // the audit re-reads it if it must
+		if !b.cache.keep {
+			// A one-off build needs the page's source no more once its
+			// Markdown is converted: let it go to save memory.
+			v.page.Src, v.page.Body = nil, nil
 		}
 	}
 	// Lists first: they may show their pages' content.
@@ -404,10 +438,11 @@ func (b *build) render() bool {
 		// A page with Markdown errors is still audited, so its other
 		// problems show in the same run; the build fails all the same.
 		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
-		if v.doc != nil {
-			b.res.Warnings = append(b.res.Warnings, v.doc.Warnings...)
+		conv := v.converted()
+		if conv != nil && conv.doc != nil {
+			b.res.Warnings = append(b.res.Warnings, conv.doc.Warnings...)
 		}
-		if v.doc == nil || errs[i] != nil || outs[i].data == nil {
+		if conv == nil || conv.doc == nil || errs[i] != nil || outs[i].data == nil {
 			if errs[i] != nil {
 				b.res.Errors = append(b.res.Errors, errs[i])
 			}
@@ -507,8 +542,10 @@ func pageKey(v *Page) []byte {
 		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
 	}
 	for _, c := range v.Pages {
-		// What a list shows of a page: its metadata, not its body.
+		// What a list may show of a page: its metadata and its body (a
+		// layout may show .Content of each page it lists).
 		buf.WriteString("\x00child ")
+		buf.Write(c.docKey[:])
 		for _, s := range []string{c.Title, c.URL, c.Description} {
 			buf.WriteString(s)
 			buf.WriteByte(0)

@@ -255,15 +255,16 @@ func TestIncremental(t *testing.T) {
 	if again := b.Build(); again.Rendered != 0 {
 		t.Errorf("rebuild without changes rendered %d pages, want 0", again.Rendered)
 	}
-	// A body edit re-renders only that page, whether the builder is
+	// A body edit re-renders that page and the list that shows it (a
+	// list layout may show its pages' .Content), whether the builder is
 	// told which file changed or finds out.
 	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, edited.\n"))
-	if r := b.Build(); r.Rendered != 1 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, edited.")) {
-		t.Errorf("body edit rendered %d pages, want 1", r.Rendered)
+	if r := b.Build(); r.Rendered != 2 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, edited.")) {
+		t.Errorf("body edit rendered %d pages, want 2 (the page and the home page listing it)", r.Rendered)
 	}
 	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, told.\n"))
-	if r := b.Rebuild([]string{root + "/content/about.md"}); r.Rendered != 1 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, told.")) {
-		t.Errorf("told body edit rendered %d pages, want 1", r.Rendered)
+	if r := b.Rebuild([]string{root + "/content/about.md"}); r.Rendered != 2 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, told.")) {
+		t.Errorf("told body edit rendered %d pages, want 2", r.Rendered)
 	}
 	// A new file the builder is told about is found.
 	writeFile(t, root+"/content/new.md", []byte("+++\ntitle = \"New\"\n+++\nNew.\n"))
