@@ -24,6 +24,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	baseURL := fs.String("baseURL", "", "override config.toml's baseURL, e.g. https://preview.certiron.io/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
 	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
+	date := addDateFlag(fs)
 	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -33,6 +34,11 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if *dest == "" {
 		*dest = filepath.Join(*source, "public")
+	}
+	day, err := date.date()
+	if err != nil {
+		fmt.Fprintf(stderr, "certiron-site build: %v\n", err)
+		return errUsage
 	}
 	// Refuse a destination that overlaps the sources before anything is
 	// created: the build replaces the whole destination.
@@ -56,7 +62,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	done := make(chan *site.Result, 1)
 	go func() {
-		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add})
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day})
 	}()
 	var res *site.Result
 	select {

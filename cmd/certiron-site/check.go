@@ -16,6 +16,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
 	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	format := fs.String("format", "text", "report format: text or json")
+	date := addDateFlag(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -27,7 +28,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	limitMemory()
-	res := site.Build(site.Options{Root: *source, Drafts: *drafts})
+	day, err := date.date()
+	if err != nil {
+		fmt.Fprintf(stderr, "certiron-site check: %v\n", err)
+		return errUsage
+	}
+	res := site.Build(site.Options{Root: *source, Drafts: *drafts, Date: day})
 	if *strict {
 		res.Strict()
 	}

@@ -57,7 +57,8 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 	if abs, err := filepath.Abs(c.source); err == nil {
 		c.source = abs
 	}
-	builder := site.New(site.Options{Root: c.source, Drafts: c.drafts}, true)
+	// The preview shows a legal page's unreleased draft, with a warning.
+	builder := site.New(site.Options{Root: c.source, Drafts: c.drafts, Preview: true}, true)
 	srv := server.New(server.Options{Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	defer srv.Close()
 

@@ -26,6 +26,10 @@ type Data struct {
 	Version string
 	// Key is StorageKey, for templates that show it.
 	Key string
+	// Changed and ChangesURL, when the policy in force replaced an earlier
+	// one, are its effective date ("November 28, 2026") and its redline:
+	// a visitor who acknowledged an older version is told what changed.
+	Changed, ChangesURL string
 }
 
 // Placeholder stands in a page's CSP <meta> until the page's inline

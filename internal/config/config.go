@@ -33,6 +33,10 @@ type Config struct {
 	// PolicyVersion is the version of the cookie policy the banner asks
 	// visitors to acknowledge. Empty means the policy page's lastmod.
 	PolicyVersion string `toml:"policy_version"`
+	// PrivacyPolicy names the site's privacy policy, a content file
+	// ("legal/privacy-policy.md") or a URL: every page then links it with
+	// <link rel="privacy-policy"> (RFC 6903).
+	PrivacyPolicy string `toml:"privacyPolicy"`
 	// Ignore lists glob patterns of content files to leave out of the
 	// site, on top of editors' and systems' leftovers, which are always
 	// left out. A pattern has path.Match syntax, matched against the

@@ -312,6 +312,9 @@ func (p *Page) Origin() diag.Pos {
 type Tree struct {
 	Pages  []*Page // sorted by Source
 	Assets []Asset // sorted by Source
+	// Rels are the paths inside content/ of every Markdown page, drafts
+	// and pages with errors included.
+	Rels []string
 }
 
 // Entry is a file found under content/.

@@ -13,11 +13,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/certiron/certiron-site/internal/banner"
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/legal"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
@@ -51,6 +53,8 @@ type build struct {
 	files     *output.Set // accepts what the plan accepted, once
 	statics   []staticFile
 	aliasList []alias
+	date      time.Time    // the build date (midnight UTC)
+	legal     []*legalPage // the versioned legal pages
 	// missing are output paths not made because of an error already
 	// reported (a page that did not parse or render): the audit does not
 	// report links to them again.
@@ -77,6 +81,11 @@ func (b *build) fail(errs diag.List) bool {
 }
 
 func (b *build) loadConfig() bool {
+	b.date = b.opt.Date
+	if b.date.IsZero() {
+		b.date = time.Now().UTC()
+	}
+	b.date = legal.Day(b.date)
 	tree, err := source.Open(b.opt.Root, nil)
 	if err != nil {
 		return b.fail(diag.List{diag.Errorf(diag.Pos{File: config.File}, "%v", err)})
@@ -179,11 +188,12 @@ func (b *build) planFiles() bool {
 		return false
 	}
 	plan := output.NewPlan()
-	for _, p := range b.tree.Pages {
-		if p.OutPath != "" { // else its url or name had errors of its own
+	for _, v := range b.pages {
+		if p := v.page; p.OutPath != "" { // else its url or name had errors of its own
 			plan.Claim(p.OutPath, p.Origin(), "page "+p.URL)
 		}
 	}
+	b.planLegal(plan)
 	for _, a := range b.tree.Assets {
 		plan.Claim(a.OutPath, diag.Pos{File: a.Source}, "page file")
 	}
@@ -367,6 +377,7 @@ func (b *build) pagesStep() bool {
 		}
 	}
 	b.link()
+	b.legalPages()
 	return true
 }
 
@@ -480,6 +491,7 @@ func (b *build) extras() bool {
 	}
 	b.aliases()
 	b.notFound()
+	b.legalFeed()
 	b.sitemap()
 	b.robots()
 	if b.files.Planned("_headers") {

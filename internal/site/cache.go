@@ -169,6 +169,11 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 	}
 	t := &content.Tree{}
 	failed = map[string]bool{}
+	for _, e := range entries {
+		if e.Page {
+			t.Rels = append(t.Rels, e.Rel)
+		}
+	}
 	for i, p := range pages {
 		if p == nil && entries[i].Page {
 			failed[entries[i].Rel] = true

@@ -47,6 +47,9 @@ type Page struct {
 	// CSP is the page's Content-Security-Policy (filled in after the page's
 	// inline scripts and styles are final).
 	CSP string
+	// Legal is set on the pages under content/legal/: the version shown,
+	// its history, the feed.
+	Legal *Legal
 
 	page *content.Page
 	// conv converts the page's Markdown (nil for pages made of no
@@ -57,9 +60,9 @@ type Page struct {
 	convOnce sync.Once
 	conved   *docEntry
 	docKey   [32]byte // hash of everything the converted Markdown came from
-	toc    bool     // the page gets a table of contents
-	typo   bool     // typographic quotes
-	layout string
+	toc      bool     // the page gets a table of contents
+	typo     bool     // typographic quotes
+	layout   string
 }
 
 // converted returns the page's converted Markdown, converting it on
@@ -107,6 +110,8 @@ type Site struct {
 	Menus        Menus
 	// Year is the year of the newest page, for the copyright line.
 	Year int
+	// PrivacyPolicy is the URL of the privacy policy config.toml names.
+	PrivacyPolicy string
 }
 
 // Menus are the menus with the current page marked.
@@ -228,6 +233,7 @@ func (b *build) link() {
 		Params:       b.cfg.Params,
 		Year:         year,
 	}
+	b.site.PrivacyPolicy = b.privacyPolicy()
 	b.menuMain = b.menu(b.cfg.Menus.Main, "menus.main")
 	b.menuFooter = b.menu(b.cfg.Menus.Footer, "menus.footer")
 }
@@ -295,6 +301,30 @@ func (b *build) menu(items []config.MenuItem, key string) []MenuItem {
 		out = append(out, MenuItem{Name: it.Name, URL: u})
 	}
 	return out
+}
+
+// privacyPolicy resolves config.toml's privacyPolicy: a content file
+// becomes its page's URL.
+func (b *build) privacyPolicy() string {
+	pp := b.cfg.PrivacyPolicy
+	if pp == "" {
+		return ""
+	}
+	if content.IsMarkdown(pp) {
+		rel := strings.TrimPrefix(pp, "/")
+		if t := b.byRel[rel]; t != nil {
+			return b.relURL(t.URL)
+		}
+		if !b.failed[rel] {
+			line, col := config.KeyPos(b.cfgSrc, "privacyPolicy")
+			b.res.Errors.Add(diag.Pos{File: config.File, Line: line, Col: col}, "privacyPolicy names content/%s, which does not exist", rel)
+		}
+		return ""
+	}
+	if strings.Contains(pp, "://") {
+		return pp
+	}
+	return b.relURL(pp)
 }
 
 // siteFor returns the site data with the menus marking page url current.
@@ -526,7 +556,7 @@ func (b *build) sourcesOf(md, layout string) []string {
 // siteKey hashes what every page depends on: config, theme, menus.
 func (b *build) siteKey() [32]byte {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData)
+	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v|%s", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData, b.date.Format(time.DateOnly))
 	return keyOf(b.cfgKey[:], b.themeKey[:], buf.Bytes())
 }
 
@@ -540,6 +570,9 @@ func pageKey(v *Page) []byte {
 	fmt.Fprintf(&buf, "\x00%s\x00%s\x00%s", v.Title, v.URL, v.page.Rel)
 	if v.Parent != nil {
 		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
+	}
+	if v.Legal != nil {
+		fmt.Fprintf(&buf, "\x00legal %+v", *v.Legal)
 	}
 	for _, c := range v.Pages {
 		// What a list may show of a page: its metadata and its body (a

@@ -31,6 +31,12 @@ type Options struct {
 	// can be written while the rest of the site builds. The Result's Files
 	// remain the whole, final site.
 	Emit func(*output.File)
+	// Date is the build date: the legal pages publish the versions in
+	// force on it. Zero means today (UTC).
+	Date time.Time
+	// Preview is set by the dev server: unreleased edits to a released
+	// legal page are warnings (the draft is shown), not errors.
+	Preview bool
 }
 
 // Strict makes the warnings errors (build -strict), failing the build.
