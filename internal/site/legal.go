@@ -172,6 +172,8 @@ func (b *build) legalViews(lp *legalPage, feed string) {
 func (b *build) versionView(v *Page, e *legal.Entry) *Page {
 	p := b.archivedPage(v, e.Version, e.URL, e.Version.Source)
 	ver := b.view(p)
+	// A released text is frozen: its date is the day it took effect.
+	ver.Date, ver.Lastmod = e.Effective, time.Time{}
 	ver.Title = e.Title
 	ver.Parent = v.Parent
 	ver.toc, ver.typo = v.toc, v.typo
@@ -187,6 +189,7 @@ func (b *build) redlineView(v *Page, e *legal.Entry) *Page {
 		p.Layout = "changes"
 	}
 	red := b.view(p)
+	red.Date, red.Lastmod = e.Effective, time.Time{}
 	red.Title = e.Title + ": changes"
 	red.Parent = v.Parent
 	red.docKey = keyOf(v.docKey[:], []byte(e.Source), e.Body, e.Previous.Body)
