@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/source"
 )
 
 // Theme is a parsed theme: one template set per layout, sharing baseof and
@@ -48,7 +48,7 @@ type file struct{ name, path string }
 
 // Load parses root/themes/<name>/layouts. Every broken template is
 // reported with its file and line.
-func Load(root, name string, funcs template.FuncMap) (*Theme, diag.List) {
+func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.List) {
 	t := &Theme{
 		Dir:     "themes/" + name,
 		layouts: map[string]*template.Template{},
@@ -63,33 +63,25 @@ func Load(root, name string, funcs template.FuncMap) (*Theme, diag.List) {
 		t.funcNames = append(t.funcNames, f)
 	}
 	sort.Strings(t.funcNames)
-	dir := filepath.Join(root, "themes", name, "layouts")
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts"}, "theme %q has no layouts folder", name)}
+	// The layouts are read through the site's source tree: no link out of
+	// the site is followed, no special file opened.
+	dir := t.Dir + "/layouts"
+	if fi, err := os.Stat(filepath.Join(src.Root, filepath.FromSlash(dir))); err != nil || !fi.IsDir() {
+		return nil, diag.List{diag.Errorf(diag.Pos{File: dir}, "theme %q has no layouts folder", name)}
 	}
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
-			return fs.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".html") && !strings.HasPrefix(d.Name(), ".") {
-			rel, _ := filepath.Rel(dir, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts"}, "%v", err)}
+	l := src.Walk(dir)
+	if len(l.Errors) > 0 {
+		return nil, l.Errors
 	}
-	sort.Strings(files)
 	var layouts []file
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+	for _, lf := range l.Files {
+		if !strings.HasSuffix(lf.Rel, ".html") {
+			continue
+		}
+		f := lf.Rel
+		b, err := src.Read(lf)
 		if err != nil {
-			return nil, diag.List{diag.Errorf(diag.Pos{File: t.Dir + "/layouts/" + f}, "%v", err)}
+			return nil, diag.List{diag.Errorf(diag.Pos{File: lf.Path}, "%v", err)}
 		}
 		t.Sources[t.path(f)] = b
 		t.marked[t.path(f)], t.inserts[t.path(f)] = markTemplate(b, t.path(f))

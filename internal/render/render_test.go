@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"github.com/certiron/certiron-site/internal/mark"
+	"github.com/certiron/certiron-site/internal/source"
 	"html/template"
 	"os"
 	"path/filepath"
@@ -10,7 +11,7 @@ import (
 	"testing"
 )
 
-func theme(t testing.TB, files map[string]string) string {
+func theme(t testing.TB, files map[string]string) *source.Tree {
 	t.Helper()
 	root := t.TempDir()
 	for name, data := range files {
@@ -22,7 +23,16 @@ func theme(t testing.TB, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	return root
+	return open(t, root)
+}
+
+func open(t testing.TB, root string) *source.Tree {
+	t.Helper()
+	tree, err := source.Open(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }
 
 var good = map[string]string{
@@ -96,7 +106,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("execution error = %v, want one at themes/t/layouts/single.html:2", err)
 	}
 
-	if _, errs := Load(t.TempDir(), "none", nil); len(errs) == 0 || !strings.Contains(errs[0].Error(), "has no layouts folder") {
+	if _, errs := Load(open(t, t.TempDir()), "none", nil); len(errs) == 0 || !strings.Contains(errs[0].Error(), "has no layouts folder") {
 		t.Errorf("missing theme = %v", errs)
 	}
 }

@@ -124,7 +124,7 @@ func (b *build) loadConfig() bool {
 }
 
 func (b *build) loadTheme() bool {
-	theme, errs := render.Load(b.opt.Root, b.cfg.Theme, b.funcs())
+	theme, errs := render.Load(b.src, b.cfg.Theme, b.funcs())
 	if len(errs) > 0 {
 		// The content is still loaded and converted, to report its
 		// errors too; nothing is rendered.
