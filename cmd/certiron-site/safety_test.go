@@ -191,14 +191,15 @@ func TestSymlinksOutOfSiteRefused(t *testing.T) {
 	put(t, filepath.Join(outside, "secret.txt"), "TOP SECRET")
 	put(t, filepath.Join(outside, "dir", "x.txt"), "TOP SECRET")
 	links := map[string]string{
-		"static/p.txt":                        "/etc/passwd",
-		"static/s.txt":                        filepath.Join(outside, "secret.txt"),
-		"static/dir":                          filepath.Join(outside, "dir"),
-		"content/legal/secret.md":             filepath.Join(outside, "secret.md"),
-		"content/legal/p.txt":                 "/etc/passwd",
-		"themes/certiron/assets/css/x.css":    filepath.Join(outside, "secret.txt"),
-		"themes/certiron/static/leak.txt":     filepath.Join(outside, "secret.txt"),
-		"themes/certiron/static/passwd-again": "/etc/passwd",
+		"static/p.txt":                            "/etc/passwd",
+		"static/s.txt":                            filepath.Join(outside, "secret.txt"),
+		"static/dir":                              filepath.Join(outside, "dir"),
+		"content/legal/secret.md":                 filepath.Join(outside, "secret.md"),
+		"content/legal/p.txt":                     "/etc/passwd",
+		"themes/certiron/assets/css/x.css":        filepath.Join(outside, "secret.txt"),
+		"themes/certiron/static/leak.txt":         filepath.Join(outside, "secret.txt"),
+		"themes/certiron/static/passwd-again":     "/etc/passwd",
+		"themes/certiron/layouts/partials/x.html": filepath.Join(outside, "secret.txt"),
 	}
 	root := newSite(t)
 	goodBuild(t, root)

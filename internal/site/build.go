@@ -158,6 +158,9 @@ func (b *build) loadContent() bool {
 	if tree == nil {
 		return false
 	}
+	// The static files are listed whether or not the theme parsed, so
+	// their errors show with the others.
+	b.planStatic()
 	b.failed = failed
 	b.tree = tree
 	b.missing = map[string]bool{}
@@ -197,7 +200,6 @@ func (b *build) planFiles() bool {
 	for _, a := range b.tree.Assets {
 		plan.Claim(a.OutPath, diag.Pos{File: a.Source}, "page file")
 	}
-	b.planStatic()
 	for _, f := range b.statics {
 		what := "static file"
 		if f.minify {
@@ -221,7 +223,7 @@ func (b *build) planFiles() bool {
 // planStatic lists the theme's assets (CSS, minified), the theme's
 // static files and the site's (the site's own win over the theme's).
 func (b *build) planStatic() {
-	dir := b.theme.Dir
+	dir := "themes/" + b.cfg.Theme
 	css := b.listing(dir + "/assets/css")
 	for _, f := range css.Files {
 		b.statics = append(b.statics, staticFile{out: "css/" + f.Rel, source: f.Path, file: f, minify: true})
