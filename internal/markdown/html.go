@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/mark"
 )
 
 // Settings of Options.HTML: what becomes of raw HTML written in the
@@ -122,6 +123,7 @@ func (st *state) filter(f *fragment) []byte {
 	blocked := false   // something the CSP would block: leave it all out
 	shown := false     // anything but comments and white space
 	cut := len(f.text) // where a tag or comment starts that is not closed
+	var marks []rawMark // where each start tag's name ends, and its position
 	for off := 0; off < cut; {
 		tt := z.Next()
 		raw := bytes.Clone(z.Raw()) // before Token, which may reuse it
@@ -149,6 +151,9 @@ func (st *state) filter(f *fragment) []byte {
 			switch mode {
 			case HTMLAll:
 				st.htmlIDs(t, start)
+				if st.opt.Marks {
+					marks = append(marks, rawMark{off - len(raw) + tagNameEnd(raw), p})
+				}
 			case HTMLSafe:
 				st.explain(t, raw, p)
 			}
@@ -178,9 +183,42 @@ func (st *state) filter(f *fragment) []byte {
 		}
 		return nil
 	case mode == HTMLAll:
-		return bytes.ReplaceAll(f.text[:cut], []byte{0}, []byte("\uFFFD"))
+		return bytes.ReplaceAll(markRaw(f.text[:cut], marks), []byte{0}, []byte("\uFFFD"))
 	}
 	return st.c.safe.SanitizeBytes(f.text[:cut])
+}
+
+// rawMark is where a mark goes in a piece of raw HTML kept as written:
+// after a start tag's name, naming the tag's position in the Markdown.
+type rawMark struct {
+	at  int
+	pos diag.Pos
+}
+
+// markRaw puts a mark.Attr on every start tag of raw HTML kept as
+// written (see ConvertOptions.Marks), so the audit places what it finds
+// in it at the tag's own line.
+func markRaw(text []byte, marks []rawMark) []byte {
+	if len(marks) == 0 {
+		return text
+	}
+	out := make([]byte, 0, len(text)+len(marks)*40)
+	last := 0
+	for _, m := range marks {
+		out = append(out, text[last:m.at]...)
+		out = append(out, mark.Encode(m.pos)...)
+		last = m.at
+	}
+	return append(out, text[last:]...)
+}
+
+// tagNameEnd is the offset in a start tag's raw text where its name ends.
+func tagNameEnd(raw []byte) int {
+	i := 1
+	for i < len(raw) && !bytes.ContainsRune([]byte(" \t\n\r\f/>"), rune(raw[i])) {
+		i++
+	}
+	return i
 }
 
 // closed reports whether a comment or doctype token ends where the
