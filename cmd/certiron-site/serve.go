@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -140,7 +143,7 @@ func rebuilt(res *site.Result, what string, start time.Time, current *output.Set
 		return current
 	}
 	changed := diff(current, res.Files)
-	srv.Update(res.Files, changed)
+	srv.Update(res.Files, stylesOnly(current, res.Files, changed))
 	fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
 	return res.Files
 }
@@ -200,6 +203,64 @@ func diff(old, cur *output.Set) []string {
 	}
 	sort.Strings(changed)
 	return changed
+}
+
+// stylesOnly returns the stylesheets among changed when nothing else a
+// browser shows changed: the theme names stylesheets by their content, so
+// a CSS edit renames the file and changes every page's <link> to it
+// (href and integrity) and nothing more. Browsers can then swap the
+// stylesheet in place instead of reloading. Otherwise it returns changed.
+func stylesOnly(old, cur *output.Set, changed []string) []string {
+	var css []string
+	repl := []string{}
+	gone, added := map[string]*output.File{}, map[string]*output.File{}
+	for _, p := range changed {
+		if path.Ext(p) != ".css" {
+			continue
+		}
+		css = append(css, p)
+		if f := old.Get(p); f != nil && cur.Get(p) == nil {
+			gone[stem(p)] = f
+		}
+		if f := cur.Get(p); f != nil && old.Get(p) == nil {
+			added[stem(p)] = f
+		}
+	}
+	for s, o := range gone {
+		n := added[s]
+		if n == nil {
+			return changed
+		}
+		repl = append(repl, "/"+o.Path, "/"+n.Path, sri(o.Data), sri(n.Data))
+	}
+	r := strings.NewReplacer(repl...)
+	for _, p := range changed {
+		switch {
+		case path.Ext(p) == ".css", p == "_headers", p == "_redirects", path.Ext(p) == ".xml":
+			continue // not shown, or swapped
+		case path.Ext(p) != ".html" || old.Get(p) == nil || cur.Get(p) == nil:
+			return changed
+		case r.Replace(string(old.Get(p).Data)) != string(cur.Get(p).Data):
+			return changed
+		}
+	}
+	return css
+}
+
+// stem is a content-hashed name without its hash: "css/site.3f2a9c1e.css"
+// → "css/site.css".
+func stem(p string) string {
+	ext := path.Ext(p)
+	base := strings.TrimSuffix(p, ext)
+	if i := strings.LastIndexByte(base, '.'); i >= 0 && i > strings.LastIndexByte(base, '/') {
+		base = base[:i]
+	}
+	return base + ext
+}
+
+func sri(data []byte) string {
+	sum := sha512.Sum384(data)
+	return "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // describeBatch names what changed, relative to the site.

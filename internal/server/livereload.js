@@ -25,12 +25,22 @@
   };
 
   // Swap each same-origin stylesheet for a fresh copy; the old one goes
-  // once the new one has loaded, so the page never shows unstyled.
+  // once the new one has loaded, so the page never shows unstyled. The
+  // site names stylesheets by their content, so the new names are read
+  // from the page as it is now served.
   const swapping = new WeakSet();
-  const swapCSS = v => {
-    for (const old of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
-      const url = new URL(old.href, location.href);
-      if (swapping.has(old) || url.origin !== location.origin) continue;
+  const own = links => links.filter(l => new URL(l.getAttribute("href"), location.href).origin === location.origin);
+  const swapCSS = async v => {
+    let now = [];
+    try {
+      const r = await fetch(location.href, {cache: "no-store"});
+      const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      now = own([...doc.querySelectorAll('link[rel~="stylesheet"][href]')]);
+    } catch (e) {}
+    const olds = own([...document.querySelectorAll('link[rel~="stylesheet"][href]')]);
+    for (const [i, old] of olds.entries()) {
+      const url = new URL((now[i] || old).getAttribute("href"), location.href);
+      if (swapping.has(old)) continue;
       url.searchParams.set("v", v);
       const link = old.cloneNode();
       link.removeAttribute("integrity");

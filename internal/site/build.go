@@ -43,18 +43,22 @@ type build struct {
 	themeKey [32]byte
 	conv     *markdown.Converter
 
-	src       *source.Tree
-	tree      *content.Tree
-	byRel     map[string]*content.Page
-	views     map[*content.Page]*Page
-	pages     []*Page // in source order
-	policy    *Page
-	plan      *output.Plan
-	files     *output.Set // accepts what the plan accepted, once
-	statics   []staticFile
-	aliasList []alias
-	date      time.Time    // the build date (midnight UTC)
-	legal     []*legalPage // the versioned legal pages
+	src     *source.Tree
+	tree    *content.Tree
+	byRel   map[string]*content.Page
+	views   map[*content.Page]*Page
+	pages   []*Page // in source order
+	policy  *Page
+	plan    *output.Plan
+	files   *output.Set // accepts what the plan accepted, once
+	statics []staticFile
+	// themeAssets are the files of the theme's assets/, published under
+	// content-hashed names (see assets.go); assets are those made.
+	themeAssets []staticFile
+	assets      map[string]*themeAsset
+	aliasList   []alias
+	date        time.Time    // the build date (midnight UTC)
+	legal       []*legalPage // the versioned legal pages
 	// missing are output paths not made because of an error already
 	// reported (a page that did not parse or render): the audit does not
 	// report links to them again.
@@ -178,7 +182,6 @@ func (b *build) loadContent() bool {
 type staticFile struct {
 	out, source string
 	file        source.File
-	minify      bool
 }
 
 // planFiles claims every file the site will produce, with the source
@@ -201,12 +204,10 @@ func (b *build) planFiles() bool {
 		plan.Claim(a.OutPath, diag.Pos{File: a.Source}, "page file")
 	}
 	for _, f := range b.statics {
-		what := "static file"
-		if f.minify {
-			what = "theme asset"
-		}
-		plan.Claim(f.out, diag.Pos{File: f.source}, what)
+		plan.Claim(f.out, diag.Pos{File: f.source}, "static file")
 	}
+	b.makeAssets()
+	b.planAssets(plan)
 	b.planAliases(plan)
 	theme := b.theme.Dir + "/layouts/"
 	plan.Claim("404.html", diag.Pos{File: theme + "404.html"}, "the 404 page")
@@ -224,9 +225,8 @@ func (b *build) planFiles() bool {
 // static files and the site's (the site's own win over the theme's).
 func (b *build) planStatic() {
 	dir := "themes/" + b.cfg.Theme
-	css := b.listing(dir + "/assets/css")
-	for _, f := range css.Files {
-		b.statics = append(b.statics, staticFile{out: "css/" + f.Rel, source: f.Path, file: f, minify: true})
+	for _, f := range b.listing(dir + "/assets").Files {
+		b.themeAssets = append(b.themeAssets, staticFile{out: f.Rel, source: f.Path, file: f})
 	}
 	site := b.listing("static")
 	own := map[string]bool{}
@@ -264,6 +264,7 @@ func (b *build) funcs() template.FuncMap {
 	return template.FuncMap{
 		"relURL": func(p string) string { return b.relURL(p) },
 		"absURL": func(p string) string { return b.absURL(p) },
+		"asset":  b.asset,
 	}
 }
 
@@ -467,19 +468,9 @@ func (b *build) extras() bool {
 			b.res.Errors.Add(diag.Pos{File: f.source}, "%v", err)
 			continue
 		}
-		if f.minify {
-			src := data
-			if data, err = minify.File(f.out, data); err != nil {
-				b.res.Errors.Add(diag.Pos{File: f.source}, "minifying: %v", err)
-				continue
-			}
-			if b.minified == nil {
-				b.minified = map[string][]byte{}
-			}
-			b.minified[f.out] = src
-		}
 		b.put(&output.File{Path: f.out, Data: data, Sources: []string{f.source}})
 	}
+	b.putAssets()
 	for _, a := range b.tree.Assets {
 		if !b.files.Planned(a.OutPath) {
 			continue

@@ -556,7 +556,7 @@ func (b *build) sourcesOf(md, layout string) []string {
 // siteKey hashes what every page depends on: config, theme, menus.
 func (b *build) siteKey() [32]byte {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v|%s", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData, b.date.Format(time.DateOnly))
+	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v|%s", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData, b.date.Format(time.DateOnly)+b.assetKey())
 	return keyOf(b.cfgKey[:], b.themeKey[:], buf.Bytes())
 }
 

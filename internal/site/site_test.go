@@ -112,6 +112,15 @@ func mainOf(page []byte) string {
 	return s
 }
 
+func hasPath(res *Result, re *regexp.Regexp) bool {
+	for _, p := range res.Files.Paths() {
+		if re.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
 // TestRealSite builds the repository's own site and checks the pages a
 // visitor needs, and that the cookie policy carries every line of the
 // company's text.
@@ -120,10 +129,13 @@ func TestRealSite(t *testing.T) {
 	if len(res.Errors) > 0 {
 		t.Fatalf("building the real site:\n%s", res.Errors.Error())
 	}
-	for _, p := range []string{"index.html", "legal/index.html", "legal/cookie-policy/index.html", "404.html", "sitemap.xml", "robots.txt", "_headers", "css/site.css", "favicon.svg"} {
+	for _, p := range []string{"index.html", "legal/index.html", "legal/cookie-policy/index.html", "legal/cookie-policy/2026-11-28/index.html", "legal/feed.xml", "404.html", "sitemap.xml", "robots.txt", "_headers", "favicon.svg"} {
 		if res.Files.Get(p) == nil {
 			t.Errorf("real site has no %s", p)
 		}
+	}
+	if !hasPath(res, regexp.MustCompile(`^css/site\.[0-9a-f]{8}\.css$`)) {
+		t.Error("real site has no fingerprinted css/site.*.css")
 	}
 	policy := res.Files.Get("legal/cookie-policy/index.html")
 	if policy == nil {
