@@ -31,52 +31,87 @@ import (
 // version visitors acknowledge and whose text must name every storage key.
 const PolicyPage = "legal/cookie-policy.md"
 
-// build is the state of one build.
+// build is one build: its options, its result, the cache it shares with
+// the builds before it, and the state each step makes, in the order the
+// steps run (see Builder.build). A step reads what the steps before it
+// made and writes only its own.
 type build struct {
 	opt   Options
 	res   *Result
 	cache *cache
 
-	cfg      *config.Config
-	cfgKey   [32]byte
+	configured
+	themed
+	loaded
+	linked
+	planned
+	hashed
+}
+
+// configured is what the config step makes.
+type configured struct {
+	cfg    *config.Config
+	cfgSrc []byte
+	cfgKey [32]byte
+	src    *source.Tree // the site's files, with config.toml's ignore list
+	date   time.Time    // the build date (midnight UTC)
+	conv   *markdown.Converter
+}
+
+// themed is what the theme step makes.
+type themed struct {
 	theme    *render.Theme
 	themeKey [32]byte
-	conv     *markdown.Converter
+}
 
-	src     *source.Tree
-	tree    *content.Tree
-	byRel   map[string]*content.Page
-	views   map[*content.Page]*Page
-	pages   []*Page // in source order
-	policy  *Page
-	plan    *output.Plan
-	files   *output.Set // accepts what the plan accepted, once
-	statics []staticFile
-	// themeAssets are the files of the theme's assets/, published under
-	// content-hashed names (see assets.go); assets are those made.
-	themeAssets []staticFile
-	assets      map[string]*themeAsset
-	aliasList   []alias
-	date        time.Time    // the build date (midnight UTC)
-	legal       []*legalPage // the versioned legal pages
+// loaded is what the content step makes: the pages and the files that
+// are published as they are.
+type loaded struct {
+	tree   *content.Tree
+	byRel  map[string]*content.Page
+	failed map[string]bool // content files that did not parse
 	// missing are output paths not made because of an error already
 	// reported (a page that did not parse or render): the audit does not
 	// report links to them again.
 	missing map[string]bool
-	// minified holds the source of each minified theme asset, by output
-	// path, to map audit findings back to its lines.
-	minified        map[string][]byte
-	failed          map[string]bool // content files that did not parse
-	scripts, styles []string
-	seenHash        map[string]bool
-	siteOnce        sync.Once
-	siteNone        *Site // the site data for pages in no menu
+	statics []staticFile
+	// themeAssets are the files of the theme's assets/, published under
+	// content-hashed names (see assets.go).
+	themeAssets []staticFile
+}
 
-	cfgSrc     []byte
+// linked is what the pages step makes: every page's data for the
+// layouts, linked to its section, and the site's.
+type linked struct {
+	views      map[*content.Page]*Page
+	pages      []*Page // in source order, then the legal pages' versions
+	policy     *Page
+	legal      []*legalPage // the versioned legal pages
+	aliasList  []alias
 	site       *Site
+	siteOnce   sync.Once
+	siteNone   *Site // the site data for pages in no menu
 	bannerData banner.Data
 	menuMain   []MenuItem
 	menuFooter []MenuItem
+}
+
+// planned is what the plan step makes: every output claimed, the set
+// that takes exactly the accepted paths, and the theme assets made.
+type planned struct {
+	plan   *output.Plan
+	files  *output.Set // accepts what the plan accepted, once
+	assets map[string]*themeAsset
+	// minified holds the source of each minified theme asset, by output
+	// path, to map audit findings back to its lines.
+	minified map[string][]byte
+}
+
+// hashed is what the render and files steps add besides the files: the
+// hashes of every inline script and style, for _headers.
+type hashed struct {
+	scripts, styles []string
+	seenHash        map[string]bool
 }
 
 func (b *build) fail(errs diag.List) bool {
