@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -85,7 +88,7 @@ func TestUsage(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	code, out, _ := runCmd("version")
-	if code != 0 || !strings.HasPrefix(out, "certiron-site ") || !strings.Contains(out, "go1.") {
+	if code != 0 || !strings.HasPrefix(out, "certiron-site ") || !strings.HasSuffix(out, " "+runtime.Version()+"\n") || strings.Count(out, "\n") != 1 {
 		t.Errorf("version = %d %q", code, out)
 	}
 }
@@ -132,8 +135,9 @@ func TestBuildAtomic(t *testing.T) {
 	}
 }
 
-// TestBuildIncrementalWrites rebuilds after deleting a page and editing
-// another: stale files are gone, unchanged files keep their mtime.
+// TestBuildIncrementalWrites rebuilds after deleting a page: its output
+// is gone, the files whose bytes changed are rewritten, every other file
+// is left alone to its mtime, and the summary counts exactly those.
 func TestBuildIncrementalWrites(t *testing.T) {
 	root := newSite(t)
 	dest := filepath.Join(root, "out")
@@ -141,47 +145,121 @@ func TestBuildIncrementalWrites(t *testing.T) {
 	if code, _, stderr := runCmd("build", "-source", root, "-dest", dest); code != 0 {
 		t.Fatal(stderr)
 	}
-	// The stylesheet, named by its content.
-	cssFiles, _ := filepath.Glob(filepath.Join(dest, "css/site.*.css"))
-	if len(cssFiles) != 1 {
-		t.Fatalf("stylesheets = %v", cssFiles)
+	// Every file of the first build gets an mtime no write can give, so
+	// a rewrite shows whatever the file system's clock resolution.
+	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	before := outputFiles(t, dest)
+	for p := range before {
+		if err := os.Chtimes(filepath.Join(dest, p), old, old); err != nil {
+			t.Fatal(err)
+		}
 	}
-	css := cssFiles[0]
-	fi1, _ := os.Stat(css)
-	time.Sleep(20 * time.Millisecond)
 	os.Remove(filepath.Join(root, "content/legal/terms.md"))
 	code, stdout, stderr := runCmd("build", "-source", root, "-dest", dest)
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dest, "legal/terms/index.html")); !os.IsNotExist(err) {
+	after := outputFiles(t, dest)
+	if _, ok := after["legal/terms/index.html"]; ok {
 		t.Error("deleted page's output is still there")
 	}
-	fi2, _ := os.Stat(css)
-	if !fi1.ModTime().Equal(fi2.ModTime()) {
-		t.Errorf("unchanged %s rewritten: mtime %v → %v", css, fi1.ModTime(), fi2.ModTime())
+	changed := 0
+	for p, f := range after {
+		was, ok := before[p]
+		switch {
+		case !ok || was.sum != f.sum:
+			changed++
+			if f.mtime.Equal(old) {
+				t.Errorf("%s changed but kept its old mtime", p)
+			}
+		case !f.mtime.Equal(old):
+			t.Errorf("unchanged %s rewritten: mtime %v", p, f.mtime)
+		}
 	}
-	if !strings.Contains(stdout, "unchanged") {
-		t.Errorf("summary = %q", stdout)
+	if changed == 0 || changed == len(after) {
+		t.Errorf("%d of %d files changed; deleting a page changes its list and the sitemap, and not the rest", changed, len(after))
+	}
+	m := summary.FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("summary = %q", stdout)
+	}
+	if got, want := m[2]+" "+m[3]+" "+m[4], fmt.Sprintf("%d %d %d", len(after), changed, len(after)-changed); got != want {
+		t.Errorf("summary %q counts files, changed, unchanged as %s; the folder has %s", stdout, got, want)
 	}
 }
 
-// TestCheckWritesNothing runs check and expects no output folder.
+// summary is build's last line.
+var summary = regexp.MustCompile(`^built (\d+) pages, (\d+) files \((\d+) changed, (\d+) unchanged\) into `)
+
+type outputFile struct {
+	sum   [32]byte
+	mtime time.Time
+}
+
+// outputFiles reads every file under dir, by slash-separated path.
+func outputFiles(t *testing.T, dir string) map[string]outputFile {
+	t.Helper()
+	files := map[string]outputFile{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = outputFile{sha256.Sum256(data), fi.ModTime()}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestCheckWritesNothing runs check: it reports the pages and files a
+// build makes, writes no output folder, and its JSON lists each finding
+// with its file, line, column and rule.
 func TestCheckWritesNothing(t *testing.T) {
 	root := newSite(t)
 	code, stdout, stderr := runCmd("check", "-source", root)
 	if code != 0 {
 		t.Fatalf("check = %d: %s", code, stderr)
 	}
-	if !strings.HasPrefix(stdout, "ok:") {
-		t.Errorf("check stdout = %q", stdout)
-	}
 	if _, err := os.Stat(filepath.Join(root, "public")); !os.IsNotExist(err) {
 		t.Error("check wrote public/")
 	}
+	checked := regexp.MustCompile(`^ok: (\d+) pages, (\d+) files, no problems found\n$`).FindStringSubmatch(stdout)
+	_, built, _ := runCmd("build", "-source", root, "-dest", filepath.Join(t.TempDir(), "out"))
+	m := summary.FindStringSubmatch(built)
+	if checked == nil || m == nil || checked[1] != m[1] || checked[2] != m[2] {
+		t.Errorf("check says %q, build says %q: want the same pages and files", stdout, built)
+	}
+
+	type finding struct {
+		File      string
+		Line, Col int
+		Rule      string
+		Message   string
+	}
+	var report struct{ Errors, Warnings []finding }
 	code, stdout, _ = runCmd("check", "-source", root, "-format", "json")
-	if code != 0 || !strings.Contains(stdout, `"errors": []`) {
-		t.Errorf("check -format json = %d %s", code, stdout)
+	if err := json.Unmarshal([]byte(stdout), &report); code != 0 || err != nil || report.Errors == nil || len(report.Errors) > 0 {
+		t.Errorf("check -format json = %d %v: %s", code, err, stdout)
+	}
+	os.WriteFile(filepath.Join(root, "content/legal/terms.md"), []byte("+++\ntitle = \"Terms\"\n+++\nSee [gone](/gone/).\n"), 0o644)
+	code, stdout, _ = runCmd("check", "-source", root, "-format", "json")
+	want := finding{"content/legal/terms.md", 4, 12, "link", "/gone/ does not exist in the built site (no gone/index.html)"}
+	if err := json.Unmarshal([]byte(stdout), &report); code != 1 || err != nil || len(report.Errors) != 1 || report.Errors[0] != want {
+		t.Errorf("check -format json on a broken link = %d %v: %s\nwant the one error %+v", code, err, stdout, want)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public")); !os.IsNotExist(err) {
+		t.Error("check wrote public/")
 	}
 }
 

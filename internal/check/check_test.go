@@ -57,7 +57,9 @@ func TestFixtures(t *testing.T) {
 				fmt.Fprintf(&got, "allowed: %s: %s (%s)\n", a.Pos, a.Origin, a.Reason)
 			}
 			golden := strings.TrimSuffix(file, ".txtar") + ".golden"
-			if *update {
+			// A golden written by hand says what the audit must find and
+			// does not find yet: -update leaves it alone.
+			if *update && !bytes.Contains(ar.Comment, []byte("The golden is written by hand")) {
 				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}

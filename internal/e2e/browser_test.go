@@ -89,6 +89,7 @@ type tab struct {
 	mu       sync.Mutex
 	console  []string // errors and warnings from the console and the browser log
 	requests []string // every URL the page requested
+	events   []string // the names of the Server-Sent Events the page received
 }
 
 func newTab(t *testing.T) *tab {
@@ -141,7 +142,22 @@ func (tb *tab) record(ev any) {
 		}
 	case *network.EventRequestWillBeSent:
 		tb.requests = append(tb.requests, ev.Request.URL)
+	case *network.EventEventSourceMessageReceived:
+		tb.events = append(tb.events, ev.EventName)
 	}
+}
+
+// received counts the Server-Sent Events named name the page got.
+func (tb *tab) received(name string) int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, e := range tb.events {
+		if e == name {
+			n++
+		}
+	}
+	return n
 }
 
 // do runs actions, failing the test on error.

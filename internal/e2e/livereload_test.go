@@ -74,6 +74,18 @@ func (tb *tab) waitFor(cond, what string) {
 	tb.t.Fatalf("timed out waiting for %s (%s)", what, cond)
 }
 
+// waitUntil polls a condition the test observes from outside the page.
+func (tb *tab) waitUntil(cond func() bool, what string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func editFile(t *testing.T, p string, f func(string) string) {
 	t.Helper()
 	b, err := os.ReadFile(p)
@@ -95,7 +107,12 @@ func TestLiveReload(t *testing.T) {
 	}
 	eval[bool](a, `(window.scrollTo(0, 900), window.__before = true, true)`)
 	a.waitFor(`Math.abs(scrollY - 900) < 2`, "scroll")
-	time.Sleep(300 * time.Millisecond) // let the event streams connect
+	// The server greets a browser with "hello" once it is subscribed
+	// (under the lock that broadcasts), so after the hello no change can
+	// be missed.
+	for _, tb := range []*tab{a, b} {
+		tb.waitUntil(func() bool { return tb.received("hello") >= 1 }, "the event stream's hello")
+	}
 
 	// A Markdown edit: both tabs show it without a manual reload, and the
 	// scroll position survives.
