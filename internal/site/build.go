@@ -300,6 +300,8 @@ func (b *build) funcs() template.FuncMap {
 		"relURL": func(p string) string { return b.relURL(p) },
 		"absURL": func(p string) string { return b.absURL(p) },
 		"asset":  b.asset,
+		// replace is strings.ReplaceAll, for class names from paths.
+		"replace": strings.ReplaceAll,
 	}
 }
 
