@@ -29,6 +29,10 @@ type Options struct {
 	// leftovers, which are always dropped (see source.Leftover). An
 	// ignored folder is not watched.
 	Ignore func(path string) bool
+
+	// formed, when set (by this package's tests), is called each time a
+	// batch is formed and waits for the receiver, with its paths.
+	formed func(paths []string)
 }
 
 // Batch is one debounced burst of changes.
@@ -285,6 +289,9 @@ func (w *Watcher) loop() {
 		}
 		sort.Strings(ready)
 		clear(pending)
+		if w.opt.formed != nil {
+			w.opt.formed(ready)
+		}
 	}
 	note := func(p string) {
 		if len(pending) == 0 {

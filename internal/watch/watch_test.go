@@ -314,11 +314,16 @@ func TestEndlessStreamStillYieldsBatches(t *testing.T) {
 
 func TestBatchesMergeWhileReceiverIsBusy(t *testing.T) {
 	dir := tree(t)
-	w := start(t, Options{}, filepath.Join(dir, "content"))
+	formed := make(chan int, 8)
+	w := start(t, Options{formed: func(paths []string) { formed <- len(paths) }}, filepath.Join(dir, "content"))
 	write(t, filepath.Join(dir, "content", "a.md"), "a")
-	time.Sleep(3 * debounce) // the first burst ends; nobody receives it
+	if n := <-formed; n != 1 { // the first burst ended; nobody receives it
+		t.Fatalf("first batch has %d paths", n)
+	}
 	write(t, filepath.Join(dir, "content", "b.md"), "b")
-	time.Sleep(3 * debounce)
+	if n := <-formed; n != 2 { // the second burst joins the batch waiting
+		t.Fatalf("merged batch has %d paths", n)
+	}
 	if got, want := next(t, w, dir), []string{"content/a.md", "content/b.md"}; !slices.Equal(got, want) {
 		t.Errorf("batch = %v, want %v", got, want)
 	}
