@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/output"
 )
 
@@ -24,9 +25,10 @@ func Static(set *output.Set) http.Handler {
 // served.
 const headersFile = "_headers"
 
-func rulesOf(set *output.Set) Rules {
+func rulesOf(set *output.Set) csp.Rules {
 	if f := set.Get(headersFile); f != nil {
-		return ParseHeaders(f.Data)
+		rules, _ := csp.ParseHeaders(f.Data)
+		return rules
 	}
 	return nil
 }
@@ -110,7 +112,7 @@ func resolve(r *http.Request) (name string, ok bool) {
 
 // serveFile answers one request from set. page, when set, rewrites HTML
 // pages (and their headers) before they are sent.
-func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules Rules, page func([]byte, http.Header) []byte) {
+func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules csp.Rules, page func([]byte, http.Header) []byte) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")

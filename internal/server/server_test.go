@@ -393,40 +393,6 @@ func TestPatchMetaCSP(t *testing.T) {
 	}
 }
 
-func TestParseHeaders(t *testing.T) {
-	rules := ParseHeaders([]byte("# comment\r\n/*\r\n  A: 1\r\n  B: x: y\r\n  # indented comment\r\n  not a header\r\n/legal/*\n  C: 2\n  A: 3\n/exact\n  D: 4\n\n/:lang/about\n  E: 5\n/drafts/*\n  ! A\n  F: 6\nhttps://example.com/*\n  G: 7\n"))
-	tests := []struct {
-		path string
-		want string
-	}{
-		{"/", "A=1 B=x: y"},
-		{"/legal/cookie-policy/", "A=1, 3 B=x: y C=2"},
-		{"/legal/", "A=1, 3 B=x: y C=2"},
-		{"/legal", "A=1 B=x: y"},
-		{"/exact", "A=1 B=x: y D=4"},
-		{"/exact/more", "A=1 B=x: y"},
-		{"/de/about", "A=1 B=x: y E=5"},
-		{"/de/fr/about", "A=1 B=x: y"},
-		{"/drafts/x/", "B=x: y F=6"},
-	}
-	for _, tt := range tests {
-		h := http.Header{}
-		rules.Apply(h, tt.path)
-		var got []string
-		for _, k := range []string{"A", "B", "C", "D", "E", "F", "G"} {
-			if v := h.Get(k); v != "" {
-				got = append(got, k+"="+v)
-			}
-		}
-		if strings.Join(got, " ") != tt.want {
-			t.Errorf("Apply(%s) = %s, want %s", tt.path, strings.Join(got, " "), tt.want)
-		}
-	}
-	if len(rules) != 6 || len(rules[0].Headers) != 2 {
-		t.Errorf("ParseHeaders = %+v", rules)
-	}
-}
-
 func TestExcerpt(t *testing.T) {
 	long := strings.Repeat("a", 300) + "X" + strings.Repeat("b", 300)
 	tests := []struct {
