@@ -1,15 +1,14 @@
 package server
 
 import (
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/publish"
 )
 
 // Static serves a built site as a static host does, without live reload:
@@ -33,52 +32,8 @@ func rulesOf(set *output.Set) csp.Rules {
 	return nil
 }
 
-// contentTypes are the types of the files a site is made of, fixed here
-// rather than left to the system's MIME tables.
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".htm":         "text/html; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".json":        "application/json",
-	".map":         "application/json",
-	".webmanifest": "application/manifest+json",
-	".xml":         "application/xml; charset=utf-8",
-	".rss":         "application/rss+xml; charset=utf-8",
-	".atom":        "application/atom+xml; charset=utf-8",
-	".txt":         "text/plain; charset=utf-8",
-	".md":          "text/markdown; charset=utf-8",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".pdf":         "application/pdf",
-	".woff":        "font/woff",
-	".woff2":       "font/woff2",
-}
-
-// contentType returns the Content-Type for a file: from the table above,
-// then the system's MIME tables, then by sniffing its bytes. Text types
-// always say charset=utf-8.
-func contentType(name string, data []byte) string {
-	ext := strings.ToLower(path.Ext(name))
-	ct, ok := contentTypes[ext]
-	if !ok && ext != "" {
-		ct = mime.TypeByExtension(ext)
-	}
-	if ct == "" {
-		ct = http.DetectContentType(data)
-	}
-	if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset=") {
-		ct += "; charset=utf-8"
-	}
-	return ct
-}
+// contentType is the Content-Type a host sends for a file.
+func contentType(name string, data []byte) string { return publish.ContentType(name, data) }
 
 // resolve maps a request to the name of a file of a site. It refuses
 // anything that could name a path outside the site however it is encoded:
