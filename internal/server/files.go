@@ -12,7 +12,8 @@ import (
 )
 
 // Static serves a built site as a static host does, without live reload:
-// its files, the headers of its _headers file, 404.html for unknown paths.
+// its files, the headers of its _headers file, the redirects of its
+// _redirects file, 404.html for unknown paths.
 func Static(set *output.Set) http.Handler {
 	rules := rulesOf(set)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -20,16 +21,28 @@ func Static(set *output.Set) http.Handler {
 	})
 }
 
-// headersFile is the host's configuration, part of the set but never
-// served.
-const headersFile = "_headers"
+// headersFile and redirectsFile are the host's configuration, part of
+// the set but never served.
+const (
+	headersFile   = "_headers"
+	redirectsFile = "_redirects"
+)
 
-func rulesOf(set *output.Set) csp.Rules {
+// hostRules are what a host reads from a site's _headers and _redirects.
+type hostRules struct {
+	headers   csp.Rules
+	redirects publish.RedirectRules
+}
+
+func rulesOf(set *output.Set) hostRules {
+	var hr hostRules
 	if f := set.Get(headersFile); f != nil {
-		rules, _ := csp.ParseHeaders(f.Data)
-		return rules
+		hr.headers, _ = csp.ParseHeaders(f.Data)
 	}
-	return nil
+	if f := set.Get(redirectsFile); f != nil {
+		hr.redirects, _ = publish.ParseRedirects(f.Data)
+	}
+	return hr
 }
 
 // contentType is the Content-Type a host sends for a file.
@@ -59,7 +72,7 @@ func resolve(r *http.Request) (name string, ok bool) {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	if name == headersFile || !output.ValidPath(name) {
+	if name == headersFile || name == redirectsFile || !output.ValidPath(name) {
 		return "", false
 	}
 	return name, true
@@ -67,17 +80,38 @@ func resolve(r *http.Request) (name string, ok bool) {
 
 // serveFile answers one request from set. page, when set, rewrites HTML
 // pages (and their headers) before they are sent.
-func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules csp.Rules, page func([]byte, http.Header) []byte) {
+func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, hr hostRules, page func([]byte, http.Header) []byte) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	rules := hr.headers
+	rulePath := r.URL.Path
+	// Redirects come first, as on the hosts, whether or not a file is
+	// there.
+	if to, code, ok := hr.redirects.Match(r.URL.EscapedPath()); ok {
+		if code != http.StatusOK {
+			rules.Apply(h, rulePath)
+			h.Set("Cache-Control", "no-store")
+			if !strings.Contains(to, "?") && r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			h.Set("Location", to)
+			w.WriteHeader(code)
+			return
+		}
+		// 200 rewrites: the file at to is served for this path.
+		if u, err := url.Parse(to); err == nil && u.Host == "" {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path, r2.URL.RawPath = u.Path, u.RawPath
+			r = r2
+		}
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	status := http.StatusOK
-	rulePath := r.URL.Path
 	name, ok := resolve(r)
 	var f *output.File
 	if ok {

@@ -32,7 +32,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
 )
@@ -68,7 +67,7 @@ type Server struct {
 // state is what the server serves; it is replaced whole, never changed.
 type state struct {
 	set     *output.Set
-	rules   csp.Rules
+	rules   hostRules
 	version int    // counts the updates that changed something
 	failure []byte // the build-error event while the last build failed
 }

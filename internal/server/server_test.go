@@ -723,3 +723,37 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// The server applies _redirects as the host does: before files, with
+// the request's query kept, 200 as a rewrite; the file itself is never
+// served.
+func TestRedirectsFile(t *testing.T) {
+	set := testSet("home")
+	set.Add(&output.File{Path: "_redirects", Data: []byte("/cookies/ /legal/cookie-policy/ 301\n/legal/ / 302\n/short /legal/cookie-policy/ 200\n/blog/* /legal/:splat 308\n")})
+	for _, h := range []http.Handler{Static(set), func() http.Handler { s := New(Options{}); s.Update(set, nil); return s }()} {
+		ts := httptest.NewServer(h)
+		tests := []struct {
+			path     string
+			status   int
+			location string
+			body     string
+		}{
+			{"/cookies/", 301, "/legal/cookie-policy/", ""},
+			{"/cookies/?a=1", 301, "/legal/cookie-policy/?a=1", ""},
+			{"/legal/", 302, "/", ""},
+			{"/blog/cookie-policy/", 308, "/legal/cookie-policy/", ""},
+			{"/short", 200, "", "policy"},
+			{"/_redirects", 404, "", "not found here"},
+		}
+		for _, tt := range tests {
+			resp, body := do(t, "GET", ts.URL+tt.path)
+			if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location || !strings.Contains(body, tt.body) {
+				t.Errorf("GET %s = %d %q %.40q, want %d %q %q", tt.path, resp.StatusCode, resp.Header.Get("Location"), body, tt.status, tt.location, tt.body)
+			}
+			if tt.status != 404 && resp.Header.Get("X-Frame-Options") != "DENY" {
+				t.Errorf("GET %s: _headers not applied to the response: %v", tt.path, resp.Header)
+			}
+		}
+		ts.Close()
+	}
+}
