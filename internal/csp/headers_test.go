@@ -145,3 +145,36 @@ func TestMatchOn(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHeaders: whatever a _headers file holds, the rules read from it
+// are written back to a file that reads as the same rules.
+func FuzzHeaders(f *testing.F) {
+	for _, s := range []string{
+		"/*\n  A: 1\n",
+		"# c\n/legal/*\n  ! X\n  B: x: y\n/:lang/*\n  C: 2\n  C: 3\n",
+		"A: 1\n/x\n\n/y\n  !  Z\n  bad line\nhttps://h/*\n  D: d\n",
+		"/a b\n  K:\tv v \r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		rules, _ := ParseHeaders([]byte(src))
+		out := WriteHeaders(rules)
+		back, errs := ParseHeaders(out)
+		if len(errs) > 0 {
+			t.Fatalf("WriteHeaders output does not parse: %v\n%s", errs, out)
+		}
+		for i := range back {
+			back[i].Line = 0
+		}
+		for i := range rules {
+			rules[i].Line = 0
+		}
+		if len(rules) == 0 && len(back) == 0 {
+			return
+		}
+		if !reflect.DeepEqual(back, rules) {
+			t.Fatalf("round trip changed the rules:\n%+v\n%+v", rules, back)
+		}
+	})
+}

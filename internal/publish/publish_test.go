@@ -21,7 +21,9 @@ func at(line, col int) diag.Pos { return diag.Pos{File: "config.toml", Line: lin
 
 // site is a small site with every kind of file, as the builder hands it.
 func site(t Target) Site {
-	page := func(p string) File { return File{Path: p, Data: []byte("<!doctype html><title>x</title>"), Source: "content/x.md"} }
+	page := func(p string) File {
+		return File{Path: p, Data: []byte("<!doctype html><title>x</title>"), Source: "content/x.md"}
+	}
 	return Site{
 		Target:  t,
 		BaseURL: "https://certiron.io/",
