@@ -164,7 +164,7 @@ func (m *maker) userHeaders(host csp.Host) {
 			ok = false
 		}
 		if ok {
-			m.rules = append(m.rules, r)
+			m.add(r)
 		}
 		if !m.matchesAny(host, r.Pattern) {
 			m.res.Warnings.Add(h.ForPos, "[[headers]] for %q matches no file of the site", h.For)
@@ -183,6 +183,29 @@ func (m *maker) userHeaders(host csp.Host) {
 			}
 		}
 	}
+}
+
+// add appends a user block, or merges it into the block already written
+// for its pattern: Cloudflare Pages keeps only the last block of a
+// pattern written twice, so a second "/*" would drop the security
+// headers.
+func (m *maker) add(r csp.Rule) {
+	for i := range m.rules {
+		if m.rules[i].Pattern == r.Pattern {
+			m.rules[i].Headers = append(m.rules[i].Headers, r.Headers...)
+			m.rules[i].Comment += "\n" + r.Comment[:len(r.Comment)-1] + ": " + headerNames(r.Headers) + "."
+			return
+		}
+	}
+	m.rules = append(m.rules, r)
+}
+
+func headerNames(hs [][2]string) string {
+	names := make([]string, len(hs))
+	for i, h := range hs {
+		names[i] = h[0]
+	}
+	return strings.Join(names, ", ")
 }
 
 // posText is "config.toml:4:1" (or the line alone).

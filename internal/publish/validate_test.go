@@ -177,7 +177,7 @@ func TestLimits(t *testing.T) {
 		}, "config.toml:4:1: cloudflare: the Link line is 2006 characters"},
 		{"cloudflare header rules", Cloudflare, func(s *Site) {
 			for i := range 99 {
-				s.Headers = append(s.Headers, header(10*i+1, "/legal/*", fmt.Sprintf("X-%d", i), "1"))
+				s.Headers = append(s.Headers, header(10*i+1, fmt.Sprintf("/legal/%d/*", i), fmt.Sprintf("X-%d", i), "1"))
 			}
 		}, "config.toml:981:1: cloudflare: _headers has 101 rules (2 generated, 99 from [[headers]]); Cloudflare Pages reads only the first 100"},
 		{"cloudflare static redirects", Cloudflare, func(s *Site) {
@@ -301,5 +301,34 @@ func TestManifest(t *testing.T) {
 	// echo -n 'alert(1)' | sha256sum
 	if len(m.Inline) != 1 || m.Inline[0].SHA256 != "6e11c72f7cf6bc383152dd16ddd5903aba6bb1c99d6b6639a4bb0b838185fa92" || m.Inline[0].CSP != script {
 		t.Errorf("Manifest inline = %+v", m.Inline)
+	}
+}
+
+// A [[headers]] table for a pattern the build already writes joins that
+// block: Cloudflare keeps only the last block of a pattern written twice.
+func TestHeadersSamePattern(t *testing.T) {
+	for _, target := range []Target{Cloudflare, Netlify} {
+		s := site(target)
+		s.Redirects = nil
+		s.Headers = []config.Header{header(1, "/*", "X-Robots-Tag", "noarchive"), header(10, "/legal/*", "X-Legal", "1"), header(20, "/legal/*", "X-Other", "2")}
+		res, err := Make(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules, _ := csp.ParseHeaders(res.Files[0].Data)
+		var patterns []string
+		for _, r := range rules {
+			patterns = append(patterns, r.Pattern)
+		}
+		if got, want := strings.Join(patterns, " "), "/* /css/site.3f2a9c1e.css /legal/*"; got != want {
+			t.Errorf("%s: patterns = %s, want %s", target, got, want)
+		}
+		h := map[string][]string{}
+		rules.ApplyOn(target.host(), h, "/legal/x/")
+		for name, want := range map[string]string{"Content-Security-Policy": res.Policy, "X-Robots-Tag": "noarchive", "X-Legal": "1", "X-Other": "2"} {
+			if got := strings.Join(h[name], ", "); got != want {
+				t.Errorf("%s: %s = %q, want %q", target, name, got, want)
+			}
+		}
 	}
 }
