@@ -14,7 +14,11 @@
 //     and the hashes of the theme's inline code), adding Result.Files to
 //     the output set, publishing Result.Refresh as meta-refresh pages
 //     (github-pages only), and printing Result.Unprotected once;
-//  3. Manifest(every output file, the hashes) for -manifest FILE.
+//  3. Manifest(every output file, Result.Files and the refresh pages
+//     included, with Site.Scripts and Site.Styles) for -manifest FILE.
+//
+// ContentType and CacheControl say what a host sends with a file; the
+// dev server reads `_redirects` back with ParseRedirects.
 package publish
 
 import (
@@ -142,13 +146,14 @@ type Result struct {
 }
 
 // Make makes the host's files for s. Every problem is returned, as a
-// diag.List at the config line, front matter or file at fault.
+// diag.List at the config line, front matter or file at fault; the
+// Result is never nil, and holds the warnings even when there are errors.
 func Make(s Site) (*Result, error) {
 	if s.Target == "" {
 		s.Target = Cloudflare
 	}
 	if _, err := ParseTarget(string(s.Target)); err != nil {
-		return nil, diag.List{diag.Errorf(diag.Pos{File: config.File}, "%v", err)}
+		return &Result{}, diag.List{diag.Errorf(diag.Pos{File: config.File}, "%v", err)}
 	}
 	m := &maker{s: s, res: &Result{}, served: map[string]bool{}}
 	m.base = basePath(s.BaseURL)
