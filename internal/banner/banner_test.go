@@ -1,6 +1,8 @@
 package banner
 
 import (
+	"github.com/certiron/certiron-site/internal/csp"
+
 	"flag"
 	"os"
 	"strings"
@@ -42,7 +44,7 @@ func TestInlineEdgeCases(t *testing.T) {
 	}
 }
 
-func sorted(s []string) []string { return dedupe(append([]string(nil), s...)) }
+func sorted(s []string) []string { return csp.Sorted(s) }
 
 func TestHeadersFileGolden(t *testing.T) {
 	got := HeadersFile([]string{"'sha256-B'", "'sha256-A'", "'sha256-B'"}, nil)

@@ -9,6 +9,7 @@ package check
 import (
 	"bytes"
 	"fmt"
+	"github.com/certiron/certiron-site/internal/csp"
 	"net/url"
 	"path"
 	"runtime"
@@ -153,7 +154,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	for _, al := range opt.AllowOrigins {
 		a.allow[strings.ToLower(strings.TrimSuffix(al.Origin, "/"))] = al.Reason
 	}
-	a.headers = headersCSP(set)
+	a.headers = headerRules(set)
 	// What a file's facts depend on besides its own bytes.
 	missing := make([]string, 0, len(opt.Missing))
 	for p := range opt.Missing {
@@ -298,11 +299,11 @@ type auditor struct {
 	opt     Options
 	set     *output.Set
 	allow   map[string]string
-	headers *policy
+	headers csp.Rules
 	// Every page carries the same few inline scripts and the same
 	// policy: each is audited or parsed once.
 	scripts  sync.Map // script text → *facts, offsets from the script's start
-	policies sync.Map // policy text → *policy
+	policies sync.Map // policy text → csp.Policy
 }
 
 // scriptMemo audits an inline script at offset base, reusing the result
@@ -325,11 +326,11 @@ func (a *auditor) scriptMemo(body []byte, base int, fa *facts) {
 	}
 }
 
-func (a *auditor) policy(text string) *policy {
+func (a *auditor) policy(text string) csp.Policy {
 	if v, ok := a.policies.Load(text); ok {
-		return v.(*policy)
+		return v.(csp.Policy)
 	}
-	p := parsePolicy(text)
+	p := csp.Parse(text)
 	a.policies.Store(text, p)
 	return p
 }

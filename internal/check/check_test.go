@@ -1,6 +1,8 @@
 package check
 
 import (
+	"github.com/certiron/certiron-site/internal/csp"
+
 	"bytes"
 	"flag"
 	"fmt"
@@ -174,7 +176,7 @@ func BenchmarkRun(b *testing.B) {
 	body := strings.Repeat(`<p>Some text with <a href="/p/%d/#h-2">a link</a>, <a href="https://example.com/x">an external one</a> and <code>code</code>.</p><h2 id="h-%d">Heading</h2>`, 25)
 	for i := range n {
 		page := fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' %s"><link rel="stylesheet" href="/css/site.css"><script>(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)</script></head><body><main>`,
-			hashInline([]byte(`(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)`)))
+			csp.Hash([]byte(`(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)`)))
 		for j := range 25 {
 			page += fmt.Sprintf(`<p>Some text with <a href="/p/%d/#h-2">a link</a>, <a href="https://example.com/x">an external one</a> and <code>code</code>.</p><h2 id="h-%d">Heading</h2>`, (i+j)%n, j)
 		}

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"fmt"
+	"github.com/certiron/certiron-site/internal/csp"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,7 +88,7 @@ type pageScan struct {
 	a      *auditor
 	f      *output.File
 	fa     *facts
-	pol    *policy
+	pol    []csp.Policy // the page's <meta> policy
 	inline []inlineCode
 }
 
@@ -255,26 +256,24 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 				}
 			}
 		case "content-security-policy":
-			p.pol = a.policy(content)
+			p.pol = []csp.Policy{a.policy(content)}
 		}
 	}
 }
 
 // code audits an inline script or style and records it for the CSP check.
 func (p *pageScan) code(tag string, attrs []attr, body []byte, off int) {
-	if tag == "script" {
-		for _, at := range attrs {
-			switch string(at.key) {
-			case "src":
-				return
-			case "type":
-				switch strings.ToLower(strings.TrimSpace(string(at.val))) {
-				case "", "module", "text/javascript", "application/javascript":
-				default:
-					return
-				}
-			}
+	typ, hasSrc := "", false
+	for _, at := range attrs {
+		switch string(at.key) {
+		case "src":
+			hasSrc = true
+		case "type":
+			typ = string(at.val)
 		}
+	}
+	if !csp.Executable(tag, typ, hasSrc) {
+		return
 	}
 	p.inline = append(p.inline, inlineCode{tag, body, off})
 	if tag == "script" {
@@ -284,29 +283,38 @@ func (p *pageScan) code(tag string, attrs []attr, body []byte, off int) {
 	}
 }
 
-// finish checks every inline script and style against the page's policy.
+// finish checks every inline script and style against the page's
+// policies: its <meta> policy, or else those the host's _headers file
+// sends with it.
 func (p *pageScan) finish() {
-	fa, pol := p.fa, p.pol
-	if pol == nil {
-		pol = p.a.headers
+	fa, pols := p.fa, p.pol
+	if pols == nil {
+		pols = p.a.headerPolicies(p.f.Path)
 	}
-	if pol == nil {
+	if pols == nil {
 		fa.findings = append(fa.findings, finding{RuleCSP, "the page has no Content-Security-Policy (neither a <meta http-equiv> nor a _headers rule)", 0})
 		return
 	}
-	for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'"} {
-		if pol.has(bad) {
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0})
+	for _, pol := range pols {
+		for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'"} {
+			if pol.Has(bad) {
+				fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0})
+			}
 		}
 	}
 	for _, in := range p.inline {
-		h := hashInline(in.body)
+		h := csp.Hash(in.body)
 		dir := "script-src"
 		if in.tag == "style" {
 			dir = "style-src"
 		}
-		if !pol.allows(dir, h) {
-			fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, h), in.off})
+		for _, pol := range pols {
+			// A policy that does not govern dir is not strict enough
+			// for the site, whatever a browser would run under it.
+			if !pol.Restricts(dir) || !pol.Allows(dir, h) {
+				fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, h), in.off})
+				break
+			}
 		}
 	}
 }

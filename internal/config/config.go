@@ -44,6 +44,11 @@ type Config struct {
 	// ("drafts/**"). Every pattern is checked by Parse.
 	Ignore []string `toml:"ignore"`
 	Deploy Deploy   `toml:"deploy"`
+	// Headers are the [[headers]] tables: headers the site adds to the
+	// host's `_headers` file (package publish validates them).
+	Headers []Header `toml:"headers"`
+	// Redirects are the [[redirects]] tables: moved pages.
+	Redirects []Redirect `toml:"redirects"`
 
 	// Warnings are the problems Parse found that do not stop a build
 	// (a deprecated key), with their positions.
@@ -215,6 +220,7 @@ func Parse(name string, src []byte) (*Config, error) {
 	} else if !slices.Contains(Targets, c.Deploy.Target) {
 		errs.Add(at("deploy", "target"), "deploy.target %q is not one of %s", c.Deploy.Target, quoteList(Targets))
 	}
+	c.deploy(name, keys, &errs)
 	if c.Markup.TOCStart == 0 {
 		c.Markup.TOCStart = 2
 	}

@@ -1,18 +1,19 @@
 package server
 
 import (
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
+	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/publish"
 )
 
 // Static serves a built site as a static host does, without live reload:
-// its files, the headers of its _headers file, 404.html for unknown paths.
+// its files, the headers of its _headers file, the redirects of its
+// _redirects file, 404.html for unknown paths.
 func Static(set *output.Set) http.Handler {
 	rules := rulesOf(set)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -20,63 +21,32 @@ func Static(set *output.Set) http.Handler {
 	})
 }
 
-// headersFile is the host's configuration, part of the set but never
-// served.
-const headersFile = "_headers"
+// headersFile and redirectsFile are the host's configuration, part of
+// the set but never served.
+const (
+	headersFile   = "_headers"
+	redirectsFile = "_redirects"
+)
 
-func rulesOf(set *output.Set) Rules {
+// hostRules are what a host reads from a site's _headers and _redirects.
+type hostRules struct {
+	headers   csp.Rules
+	redirects publish.RedirectRules
+}
+
+func rulesOf(set *output.Set) hostRules {
+	var hr hostRules
 	if f := set.Get(headersFile); f != nil {
-		return ParseHeaders(f.Data)
+		hr.headers, _ = csp.ParseHeaders(f.Data)
 	}
-	return nil
+	if f := set.Get(redirectsFile); f != nil {
+		hr.redirects, _ = publish.ParseRedirects(f.Data)
+	}
+	return hr
 }
 
-// contentTypes are the types of the files a site is made of, fixed here
-// rather than left to the system's MIME tables.
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".htm":         "text/html; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".json":        "application/json",
-	".map":         "application/json",
-	".webmanifest": "application/manifest+json",
-	".xml":         "application/xml; charset=utf-8",
-	".rss":         "application/rss+xml; charset=utf-8",
-	".atom":        "application/atom+xml; charset=utf-8",
-	".txt":         "text/plain; charset=utf-8",
-	".md":          "text/markdown; charset=utf-8",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".pdf":         "application/pdf",
-	".woff":        "font/woff",
-	".woff2":       "font/woff2",
-}
-
-// contentType returns the Content-Type for a file: from the table above,
-// then the system's MIME tables, then by sniffing its bytes. Text types
-// always say charset=utf-8.
-func contentType(name string, data []byte) string {
-	ext := strings.ToLower(path.Ext(name))
-	ct, ok := contentTypes[ext]
-	if !ok && ext != "" {
-		ct = mime.TypeByExtension(ext)
-	}
-	if ct == "" {
-		ct = http.DetectContentType(data)
-	}
-	if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset=") {
-		ct += "; charset=utf-8"
-	}
-	return ct
-}
+// contentType is the Content-Type a host sends for a file.
+func contentType(name string, data []byte) string { return publish.ContentType(name, data) }
 
 // resolve maps a request to the name of a file of a site. It refuses
 // anything that could name a path outside the site however it is encoded:
@@ -102,7 +72,7 @@ func resolve(r *http.Request) (name string, ok bool) {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	if name == headersFile || !output.ValidPath(name) {
+	if name == headersFile || name == redirectsFile || !output.ValidPath(name) {
 		return "", false
 	}
 	return name, true
@@ -110,17 +80,38 @@ func resolve(r *http.Request) (name string, ok bool) {
 
 // serveFile answers one request from set. page, when set, rewrites HTML
 // pages (and their headers) before they are sent.
-func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, rules Rules, page func([]byte, http.Header) []byte) {
+func serveFile(w http.ResponseWriter, r *http.Request, set *output.Set, hr hostRules, page func([]byte, http.Header) []byte) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	rules := hr.headers
+	rulePath := r.URL.Path
+	// Redirects come first, as on the hosts, whether or not a file is
+	// there.
+	if to, code, ok := hr.redirects.Match(r.URL.EscapedPath()); ok {
+		if code != http.StatusOK {
+			rules.Apply(h, rulePath)
+			h.Set("Cache-Control", "no-store")
+			if !strings.Contains(to, "?") && r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			h.Set("Location", to)
+			w.WriteHeader(code)
+			return
+		}
+		// 200 rewrites: the file at to is served for this path.
+		if u, err := url.Parse(to); err == nil && u.Host == "" {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path, r2.URL.RawPath = u.Path, u.RawPath
+			r = r2
+		}
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	status := http.StatusOK
-	rulePath := r.URL.Path
 	name, ok := resolve(r)
 	var f *output.File
 	if ok {

@@ -2,12 +2,12 @@ package server
 
 import (
 	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"html"
 	"net/http"
 	"strings"
+
+	"github.com/certiron/certiron-site/internal/csp"
 )
 
 // liveReloadJS is the live-reload script, injected byte for byte; its
@@ -17,13 +17,10 @@ import (
 var liveReloadJS string
 
 // scriptHash is the CSP source expression that allows the injected script.
-var scriptHash = func() string {
-	sum := sha256.Sum256([]byte(liveReloadJS))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}()
+var scriptHash = csp.Hash([]byte(liveReloadJS))
 
 // cspHeaders are the headers whose policies are patched.
-var cspHeaders = []string{"Content-Security-Policy", "Content-Security-Policy-Report-Only"}
+var cspHeaders = []string{csp.HeaderName, csp.ReportOnlyName}
 
 // inject adds the live-reload script to an HTML page, just before
 // </body> (or at the end when the minifier left </body> out), telling it
@@ -64,89 +61,24 @@ func allowLiveReload(policy string) string {
 	return strings.Join(ps, ", ")
 }
 
-type directive struct {
-	name    string // lower case
-	sources []string
-}
-
+// patchPolicy allows the live-reload script in one policy: by its hash
+// where scripts are governed (script-src-elem, when present, rules
+// <script> elements; script-src covers them otherwise; default-src stands
+// in for both), and its connection back to the server's own origin.
 func patchPolicy(policy string) string {
-	var ds []directive
-	for _, d := range strings.Split(policy, ";") {
-		f := strings.Fields(d)
-		if len(f) > 0 {
-			ds = append(ds, directive{strings.ToLower(f[0]), f[1:]})
-		}
-	}
-	find := func(name string) int {
-		for i, d := range ds {
-			if d.name == name {
-				return i
-			}
-		}
-		return -1
-	}
-	def := find("default-src")
-	// Scripts: script-src-elem, when present, rules <script> elements;
-	// script-src covers them otherwise; default-src stands in for both.
+	p := csp.Parse(policy)
 	script := false
 	for _, name := range []string{"script-src-elem", "script-src"} {
-		if i := find(name); i >= 0 {
-			ds[i].sources = allowSource(ds[i].sources, scriptHash)
+		if _, ok := p.Directive(name); ok {
+			p.Allow(name, scriptHash)
 			script = true
 		}
 	}
-	if !script && def >= 0 {
-		ds = append(ds, directive{"script-src", allowSource(ds[def].sources, scriptHash)})
+	if !script {
+		p.Allow("script-src", scriptHash)
 	}
-	// The EventSource: connect-src, or default-src in its stead.
-	if i := find("connect-src"); i >= 0 {
-		ds[i].sources = allowSource(ds[i].sources, "'self'")
-	} else if def >= 0 && !hasSource(ds[def].sources, "'self'") {
-		ds = append(ds, directive{"connect-src", allowSource(ds[def].sources, "'self'")})
-	}
-	parts := make([]string, len(ds))
-	for i, d := range ds {
-		parts[i] = strings.Join(append([]string{d.name}, d.sources...), " ")
-	}
-	return strings.Join(parts, "; ")
-}
-
-// allowSource returns sources with src added, in a new slice. 'none' is
-// replaced, since it must stand alone. A list that allows every inline
-// script ('unsafe-inline' without any hash or nonce) is left alone: a
-// hash would switch 'unsafe-inline' off and break the page's own scripts.
-func allowSource(sources []string, src string) []string {
-	if hasSource(sources, src) {
-		return sources
-	}
-	if len(sources) == 1 && strings.EqualFold(sources[0], "'none'") {
-		return []string{src}
-	}
-	if strings.HasPrefix(src, "'sha") && hasSource(sources, "'unsafe-inline'") {
-		hashed := false
-		for _, s := range sources {
-			ls := strings.ToLower(s)
-			if strings.HasPrefix(ls, "'sha") || strings.HasPrefix(ls, "'nonce-") || ls == "'strict-dynamic'" {
-				hashed = true
-			}
-		}
-		if !hashed {
-			return sources
-		}
-	}
-	return append(sources[:len(sources):len(sources)], src)
-}
-
-// hasSource reports whether sources hold src; keywords such as 'self'
-// are matched ignoring case, hashes exactly.
-func hasSource(sources []string, src string) bool {
-	keyword := strings.HasPrefix(src, "'") && !strings.HasPrefix(src, "'sha") && !strings.HasPrefix(src, "'nonce-")
-	for _, s := range sources {
-		if s == src || keyword && strings.EqualFold(s, src) {
-			return true
-		}
-	}
-	return false
+	p.Allow("connect-src", "'self'")
+	return p.String()
 }
 
 // patchMetaCSP patches every <meta http-equiv="Content-Security-Policy">

@@ -67,7 +67,7 @@ type Server struct {
 // state is what the server serves; it is replaced whole, never changed.
 type state struct {
 	set     *output.Set
-	rules   Rules
+	rules   hostRules
 	version int    // counts the updates that changed something
 	failure []byte // the build-error event while the last build failed
 }

@@ -393,40 +393,6 @@ func TestPatchMetaCSP(t *testing.T) {
 	}
 }
 
-func TestParseHeaders(t *testing.T) {
-	rules := ParseHeaders([]byte("# comment\r\n/*\r\n  A: 1\r\n  B: x: y\r\n  # indented comment\r\n  not a header\r\n/legal/*\n  C: 2\n  A: 3\n/exact\n  D: 4\n\n/:lang/about\n  E: 5\n/drafts/*\n  ! A\n  F: 6\nhttps://example.com/*\n  G: 7\n"))
-	tests := []struct {
-		path string
-		want string
-	}{
-		{"/", "A=1 B=x: y"},
-		{"/legal/cookie-policy/", "A=1, 3 B=x: y C=2"},
-		{"/legal/", "A=1, 3 B=x: y C=2"},
-		{"/legal", "A=1 B=x: y"},
-		{"/exact", "A=1 B=x: y D=4"},
-		{"/exact/more", "A=1 B=x: y"},
-		{"/de/about", "A=1 B=x: y E=5"},
-		{"/de/fr/about", "A=1 B=x: y"},
-		{"/drafts/x/", "B=x: y F=6"},
-	}
-	for _, tt := range tests {
-		h := http.Header{}
-		rules.Apply(h, tt.path)
-		var got []string
-		for _, k := range []string{"A", "B", "C", "D", "E", "F", "G"} {
-			if v := h.Get(k); v != "" {
-				got = append(got, k+"="+v)
-			}
-		}
-		if strings.Join(got, " ") != tt.want {
-			t.Errorf("Apply(%s) = %s, want %s", tt.path, strings.Join(got, " "), tt.want)
-		}
-	}
-	if len(rules) != 6 || len(rules[0].Headers) != 2 {
-		t.Errorf("ParseHeaders = %+v", rules)
-	}
-}
-
 func TestExcerpt(t *testing.T) {
 	long := strings.Repeat("a", 300) + "X" + strings.Repeat("b", 300)
 	tests := []struct {
@@ -755,5 +721,39 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(tt.bind); got != tt.want {
 			t.Errorf("IsLoopback(%q) = %v, want %v", tt.bind, got, tt.want)
 		}
+	}
+}
+
+// The server applies _redirects as the host does: before files, with
+// the request's query kept, 200 as a rewrite; the file itself is never
+// served.
+func TestRedirectsFile(t *testing.T) {
+	set := testSet("home")
+	set.Add(&output.File{Path: "_redirects", Data: []byte("/cookies/ /legal/cookie-policy/ 301\n/legal/ / 302\n/short /legal/cookie-policy/ 200\n/blog/* /legal/:splat 308\n")})
+	for _, h := range []http.Handler{Static(set), func() http.Handler { s := New(Options{}); s.Update(set, nil); return s }()} {
+		ts := httptest.NewServer(h)
+		tests := []struct {
+			path     string
+			status   int
+			location string
+			body     string
+		}{
+			{"/cookies/", 301, "/legal/cookie-policy/", ""},
+			{"/cookies/?a=1", 301, "/legal/cookie-policy/?a=1", ""},
+			{"/legal/", 302, "/", ""},
+			{"/blog/cookie-policy/", 308, "/legal/cookie-policy/", ""},
+			{"/short", 200, "", "policy"},
+			{"/_redirects", 404, "", "not found here"},
+		}
+		for _, tt := range tests {
+			resp, body := do(t, "GET", ts.URL+tt.path)
+			if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location || !strings.Contains(body, tt.body) {
+				t.Errorf("GET %s = %d %q %.40q, want %d %q %q", tt.path, resp.StatusCode, resp.Header.Get("Location"), body, tt.status, tt.location, tt.body)
+			}
+			if tt.status != 404 && resp.Header.Get("X-Frame-Options") != "DENY" {
+				t.Errorf("GET %s: _headers not applied to the response: %v", tt.path, resp.Header)
+			}
+		}
+		ts.Close()
 	}
 }
