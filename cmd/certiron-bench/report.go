@@ -76,6 +76,10 @@ func printReport(w io.Writer, rep Report) {
 	}
 	fmt.Fprintf(w, "\n- command: `%s` (%d timed run%s of each kind per size, alternating, after one warm-up), %s\n\n", rep.Command, rep.Runs, plural(rep.Runs), rep.Date)
 
+	largest := 0
+	for _, r := range rep.Results {
+		largest = max(largest, r.Pages)
+	}
 	var t table
 	for _, r := range rep.Results {
 		g := goals[r.Pages]
@@ -103,7 +107,7 @@ func printReport(w io.Writer, rep Report) {
 		t.add(p+", serve: save → reload event, median", fmt.Sprintf("%.1f ms", r.Reload.Median), hs, "–", goalCell(g.reload, " ms"), mreload)
 		// TODO(issue 13, build cache): the warm rebuild's row, once
 		// build -cache exists (see Result.Warm).
-		if r.Pages == 10000 || len(rep.Results) == 1 {
+		if r.Pages == largest {
 			t.add(p+", warm build after a one-page change", warmNote, "–", "–", fmt.Sprintf("≤ %.2f× the clean build", warmGoal), "–")
 		}
 	}
