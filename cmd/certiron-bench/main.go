@@ -1,22 +1,34 @@
-// Command certiron-bench measures certiron-site on synthetic sites: clean
-// full builds as separate processes (wall time, CPU time, peak memory),
-// and the serve loop from a saved file to the reload event. When a hugo
-// binary is on PATH it builds the same corpus with Hugo, alternating runs,
-// and reports the ratios.
+// Command certiron-bench measures certiron-site against Hugo on
+// synthetic sites (internal/corpus), measuring what issue 13's goals
+// name, as ratios of alternating runs in one session:
+//
+//   - a clean build (the destination removed first) and a build into the
+//     existing output, as separate processes: wall time, CPU time, peak
+//     RSS, ours and Hugo's, alternating;
+//   - the garbage collector's share of our build's CPU (from build -v);
+//   - how the clean build grows from the smallest corpus to the largest;
+//   - the serve loop, from a saved file to the reload event.
+//
+// It fails, with a non-zero exit status, when either tool's build fails
+// or when the two outputs hold different numbers of pages. It compares
+// with Hugo 0.165 (`go install github.com/gohugoio/hugo@v0.165.0`) and
+// refuses an older Hugo unless told to take it.
+//
+//	go run ./cmd/certiron-bench                        # 1,000 and 10,000 pages, 5 runs
+//	go run ./cmd/certiron-bench -smoke                 # 200 pages, 1 run: does it all work?
+//	go run ./cmd/certiron-bench -pages 1000 -runs 3 -no-hugo
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -29,7 +41,7 @@ import (
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "certiron-bench:", err)
+		fmt.Fprintln(os.Stderr, "certiron-bench: FAILED:", err)
 		os.Exit(1)
 	}
 }
@@ -39,9 +51,13 @@ type Run struct {
 	Wall   time.Duration `json:"wall_ns"`
 	CPU    time.Duration `json:"cpu_ns"`
 	MaxRSS int64         `json:"max_rss_bytes"`
+	// GCShare and GCSeconds are what our build -v reported: the
+	// collector's share of the CPU the process used, and its seconds.
+	GCShare   float64 `json:"gc_share,omitempty"`
+	GCSeconds float64 `json:"gc_seconds,omitempty"`
 }
 
-// Stats summarises runs.
+// Stats summarise runs of one kind.
 type Stats struct {
 	Runs       []Run   `json:"runs"`
 	WallMin    float64 `json:"wall_min_ms"`
@@ -49,6 +65,8 @@ type Stats struct {
 	WallMax    float64 `json:"wall_max_ms"`
 	CPUMedian  float64 `json:"cpu_median_ms"`
 	RSSMax     float64 `json:"rss_max_mib"`
+	// GCShareMedian is the median of the runs' GC shares (ours only).
+	GCShareMedian float64 `json:"gc_share_median,omitempty"`
 }
 
 // Latency summarises serve-loop edits.
@@ -58,38 +76,85 @@ type Latency struct {
 	Max     float64   `json:"max_ms"`
 }
 
+// Counts are the pages each tool's output holds (HTML files but 404.html
+// and the aliases' redirect pages) and how many the corpus publishes.
+type Counts struct {
+	Expected int `json:"expected"`
+	Ours     int `json:"ours"`
+	Hugo     int `json:"hugo,omitempty"`
+}
+
 // Result is everything measured for one corpus size.
 type Result struct {
-	Pages      int       `json:"pages"`
-	Build      Stats     `json:"build"`
-	Hugo       *Stats    `json:"hugo,omitempty"`
-	Ratios     []float64 `json:"ratios_ours_over_hugo,omitempty"`
-	RatioMed   float64   `json:"ratio_median,omitempty"`
-	Reload     Latency   `json:"reload_event"`
-	Served     Latency   `json:"page_served"`
-	HugoServed *Latency  `json:"hugo_page_served,omitempty"`
+	Pages int    `json:"pages"`
+	Count Counts `json:"page_counts"`
+	// Clean builds start with the destination removed; Existing builds
+	// write into the output of the same tool's previous build.
+	Clean        Stats  `json:"clean"`
+	Existing     Stats  `json:"existing"`
+	HugoClean    *Stats `json:"hugo_clean,omitempty"`
+	HugoExisting *Stats `json:"hugo_existing,omitempty"`
+	// The ratios, ours over Hugo, of each pair of alternating runs, and
+	// their medians; RSSRatio is of the peak RSS over the clean runs.
+	CleanRatios         []float64 `json:"clean_ratios,omitempty"`
+	CleanRatioMedian    float64   `json:"clean_ratio_median,omitempty"`
+	ExistingRatios      []float64 `json:"existing_ratios,omitempty"`
+	ExistingRatioMedian float64   `json:"existing_ratio_median,omitempty"`
+	RSSRatio            float64   `json:"rss_ratio,omitempty"`
+	// Warm is the rebuild after a one-page change with a warm build
+	// cache. TODO(issue 13, build cache): measure it once `build -cache
+	// DIR` exists: a clean build that fills the cache, one page changed,
+	// then timed builds with the cache restored, against Clean.
+	Warm     *Stats `json:"warm_one_page_change"`
+	WarmNote string `json:"warm_note,omitempty"`
+
+	Reload     Latency  `json:"reload_event"`
+	Served     Latency  `json:"page_served"`
+	HugoServed *Latency `json:"hugo_page_served,omitempty"`
+}
+
+// Growth compares the clean build of the largest corpus with the
+// smallest's.
+type Growth struct {
+	From      int     `json:"from_pages"`
+	To        int     `json:"to_pages"`
+	Ours      float64 `json:"ours"`
+	Hugo      float64 `json:"hugo,omitempty"`
+	PageRatio float64 `json:"page_ratio"`
 }
 
 // Report is the JSON file.
 type Report struct {
-	Date    string   `json:"date"`
-	Machine string   `json:"machine"`
-	Go      string   `json:"go"`
-	Hugo    string   `json:"hugo,omitempty"`
-	Command string   `json:"command"`
-	Results []Result `json:"results"`
+	Date     string   `json:"date"`
+	Machine  string   `json:"machine"`
+	Go       string   `json:"go"`
+	Hugo     string   `json:"hugo,omitempty"`
+	HugoPath string   `json:"hugo_path,omitempty"`
+	Command  string   `json:"command"`
+	Runs     int      `json:"runs"`
+	Results  []Result `json:"results"`
+	Growth   *Growth  `json:"growth,omitempty"`
 }
+
+const warmNote = "n/a (no build cache yet)"
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("certiron-bench", flag.ContinueOnError)
 	pagesFlag := fs.String("pages", "1000,10000", "corpus sizes, comma-separated")
-	runs := fs.Int("runs", 5, "timed builds per size (after one warm-up)")
+	runs := fs.Int("runs", 5, "timed runs of each kind per size (after one warm-up)")
 	edits := fs.Int("edits", 20, "edits timed in the serve loop")
+	smoke := fs.Bool("smoke", false, "a quick check that everything works: -pages 200 -runs 1 -edits 5")
 	repo := fs.String("repo", ".", "the certiron-site repository (for its theme and command)")
-	out := fs.String("json", "bench-results/bench.json", "where to write the JSON report")
-	noHugo := fs.Bool("no-hugo", false, "do not compare with Hugo even if it is installed")
+	out := fs.String("json", "bench-results/bench.json", "where to write the JSON report (empty: nowhere)")
+	hugoFlag := fs.String("hugo", "", "the hugo binary (default: GOPATH/bin/hugo, else hugo on PATH)")
+	noHugo := fs.Bool("no-hugo", false, "measure certiron-site alone")
+	oldHugo := fs.Bool("allow-old-hugo", false, "compare with a Hugo older than "+wantHugo+" rather than refuse")
+	keep := fs.Bool("keep", false, "keep the generated sites and outputs (the folder is printed) to inspect them")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *smoke {
+		*pagesFlag, *runs, *edits = "200", 1, 5
 	}
 	var sizes []int
 	for _, s := range strings.Split(*pagesFlag, ",") {
@@ -99,46 +164,71 @@ func run(args []string) error {
 		}
 		sizes = append(sizes, n)
 	}
+	if *runs < 1 {
+		return fmt.Errorf("bad -runs %d", *runs)
+	}
+	rep := Report{
+		Date:    time.Now().UTC().Format(time.RFC3339),
+		Machine: machine(),
+		Go:      runtime.Version(),
+		Command: commandLine(args),
+		Runs:    *runs,
+	}
+	hugo := ""
+	if !*noHugo {
+		h, err := findHugo(*hugoFlag, *oldHugo)
+		if err != nil {
+			return err
+		}
+		hugo, rep.Hugo, rep.HugoPath = h.path, h.version, h.path
+		fmt.Printf("comparing with %s (%s)\n", rep.Hugo, rep.HugoPath)
+	} else {
+		fmt.Println("-no-hugo: measuring certiron-site alone")
+	}
+
 	work, err := os.MkdirTemp("", "certiron-bench-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-
+	if *keep {
+		fmt.Printf("-keep: the sites and outputs stay in %s\n", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
 	bin := filepath.Join(work, "certiron-site")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/certiron-site")
 	build.Dir, build.Stdout, build.Stderr = *repo, os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building certiron-site: %w", err)
 	}
-	hugo := ""
-	if !*noHugo {
-		if p, err := exec.LookPath("hugo"); err == nil {
-			hugo = p
-		}
-	}
-	rep := Report{
-		Date:    time.Now().UTC().Format(time.RFC3339),
-		Machine: machine(),
-		Go:      runtime.Version(),
-		Command: "go run ./cmd/certiron-bench " + strings.Join(args, " "),
-	}
-	if hugo != "" {
-		v, _ := exec.Command(hugo, "version").Output()
-		rep.Hugo = strings.TrimSpace(string(v))
-		fmt.Printf("comparing with %s\n", rep.Hugo)
-	} else {
-		fmt.Println("hugo: not installed (apt-get install hugo to compare); measuring certiron-site alone")
-	}
+
 	for _, n := range sizes {
-		fmt.Printf("\n== %d pages\n", n)
+		fmt.Printf("\n== %s pages\n", thousands(n))
 		res, err := measure(work, *repo, bin, hugo, n, *runs, *edits)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s pages: %w", thousands(n), err)
 		}
 		rep.Results = append(rep.Results, res)
 	}
-	printTable(rep)
+	if len(rep.Results) > 1 {
+		first, last := rep.Results[0], rep.Results[0]
+		for _, r := range rep.Results {
+			if r.Pages < first.Pages {
+				first = r
+			}
+			if r.Pages > last.Pages {
+				last = r
+			}
+		}
+		if last.Pages > first.Pages {
+			g := &Growth{From: first.Pages, To: last.Pages, Ours: last.Clean.WallMedian / first.Clean.WallMedian, PageRatio: float64(last.Pages) / float64(first.Pages)}
+			if last.HugoClean != nil && first.HugoClean != nil {
+				g.Hugo = last.HugoClean.WallMedian / first.HugoClean.WallMedian
+			}
+			rep.Growth = g
+		}
+	}
+	printReport(os.Stdout, rep)
 	if *out != "" {
 		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 			return err
@@ -153,9 +243,10 @@ func run(args []string) error {
 }
 
 func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
-	res := Result{Pages: n}
+	opt := corpus.Options{Pages: n, Seed: 1}
+	res := Result{Pages: n, WarmNote: warmNote}
 	site := filepath.Join(work, fmt.Sprintf("site-%d", n))
-	if err := corpus.Write(site, corpus.Options{Pages: n, Seed: 1}); err != nil {
+	if err := corpus.Write(site, opt); err != nil {
 		return res, err
 	}
 	if err := corpus.CopyDir(filepath.Join(repo, "themes"), filepath.Join(site, "themes")); err != nil {
@@ -168,61 +259,105 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 			return res, err
 		}
 	}
-	dest := filepath.Join(work, "out")
-	// Each run starts clean: the previous output is removed and the
-	// file system flushed before the clock starts, so neither tool pays
-	// for the other's writes.
-	clean := func() {
-		os.RemoveAll(dest)
-		syscall.Sync()
-		time.Sleep(200 * time.Millisecond)
+	// Each tool has its own destination, so that a build "into the
+	// existing output" finds its own previous output there.
+	ourDest, hugoDest := filepath.Join(work, "out-ours"), filepath.Join(work, "out-hugo")
+	ours := func(clean bool) (Run, error) {
+		prepare(ourDest, clean)
+		r, stderr, err := timed(exec.Command(bin, "build", "-v", "-source", site, "-dest", ourDest))
+		if err != nil {
+			return r, fmt.Errorf("certiron-site build failed: %w", err)
+		}
+		r.GCShare, r.GCSeconds, err = parseGC(stderr)
+		return r, err
 	}
-	ours := func() (Run, error) {
-		clean()
-		return timed(exec.Command(bin, "build", "-source", site, "-dest", dest))
+	theirs := func(clean bool) (Run, error) {
+		prepare(hugoDest, clean)
+		r, _, err := timed(exec.Command(hugo, "--quiet", "--minify", "-s", hsite, "-d", hugoDest))
+		if err != nil {
+			return r, fmt.Errorf("hugo build failed: %w", err)
+		}
+		return r, nil
 	}
-	theirs := func() (Run, error) {
-		clean()
-		return timed(exec.Command(hugo, "--quiet", "--minify", "-s", hsite, "-d", dest))
-	}
-	// Warm-up: file cache, binaries.
-	if _, err := ours(); err != nil {
+
+	// Warm-up (file cache, binaries), then the outputs are compared:
+	// both tools must have published the same pages.
+	if _, err := ours(true); err != nil {
 		return res, err
 	}
+	plan := corpus.Plan(opt)
+	res.Count.Expected = len(plan.Pages)
+	var ourPages, hugoPages []string
+	var err error
+	if ourPages, err = countPages(ourDest, plan.Aliases); err != nil {
+		return res, err
+	}
+	res.Count.Ours = len(ourPages)
 	if hugo != "" {
-		if _, err := theirs(); err != nil {
-			return res, fmt.Errorf("hugo: %w", err)
+		if _, err := theirs(true); err != nil {
+			return res, err
+		}
+		if hugoPages, err = countPages(hugoDest, plan.Aliases); err != nil {
+			return res, err
+		}
+		res.Count.Hugo = len(hugoPages)
+		if len(ourPages) != len(hugoPages) {
+			return res, fmt.Errorf("the outputs differ: certiron-site published %d pages, Hugo %d (the corpus has %d)%s",
+				len(ourPages), len(hugoPages), len(plan.Pages), difference("certiron-site", ourPages, "Hugo", hugoPages))
 		}
 	}
-	var mine, hugos []Run
+	fmt.Printf("  pages published: certiron-site %d, Hugo %s, corpus %d\n", res.Count.Ours, orDash(res.Count.Hugo, hugo != ""), res.Count.Expected)
+	if res.Count.Ours != len(plan.Pages) {
+		return res, fmt.Errorf("certiron-site published %d pages, the corpus has %d%s", res.Count.Ours, len(plan.Pages), difference("certiron-site", ourPages, "the corpus", urlFiles(plan.Pages)))
+	}
+
+	// Alternating runs: ours clean, Hugo clean, ours into its existing
+	// output, Hugo into its existing output.
+	var clean, existing, hclean, hexisting []Run
 	for i := range runs {
-		r, err := ours()
+		r, err := ours(true)
 		if err != nil {
 			return res, err
 		}
-		mine = append(mine, r)
-		fmt.Printf("  build %d: %s\n", i+1, fmtRun(r))
+		clean = append(clean, r)
+		fmt.Printf("  clean    %d  ours %s  GC %4.1f%%\n", i+1, fmtRun(r), 100*r.GCShare)
 		if hugo != "" {
-			h, err := theirs()
+			h, err := theirs(true)
 			if err != nil {
-				return res, fmt.Errorf("hugo: %w", err)
+				return res, err
 			}
-			hugos = append(hugos, h)
-			ratio := float64(r.Wall) / float64(h.Wall)
-			res.Ratios = append(res.Ratios, ratio)
-			fmt.Printf("  hugo  %d: %s   ours/hugo %.2f\n", i+1, fmtRun(h), ratio)
+			hclean = append(hclean, h)
+			res.CleanRatios = append(res.CleanRatios, float64(r.Wall)/float64(h.Wall))
+			fmt.Printf("  clean    %d  Hugo %s  ours/Hugo %.2f\n", i+1, fmtRun(h), float64(r.Wall)/float64(h.Wall))
+		}
+		r, err = ours(false)
+		if err != nil {
+			return res, err
+		}
+		existing = append(existing, r)
+		fmt.Printf("  existing %d  ours %s  GC %4.1f%%\n", i+1, fmtRun(r), 100*r.GCShare)
+		if hugo != "" {
+			h, err := theirs(false)
+			if err != nil {
+				return res, err
+			}
+			hexisting = append(hexisting, h)
+			res.ExistingRatios = append(res.ExistingRatios, float64(r.Wall)/float64(h.Wall))
+			fmt.Printf("  existing %d  Hugo %s  ours/Hugo %.2f\n", i+1, fmtRun(h), float64(r.Wall)/float64(h.Wall))
 		}
 	}
-	res.Build = summarise(mine)
+	res.Clean, res.Existing = summarise(clean), summarise(existing)
 	if hugo != "" {
-		h := summarise(hugos)
-		res.Hugo = &h
-		res.RatioMed = median(res.Ratios)
+		hc, he := summarise(hclean), summarise(hexisting)
+		res.HugoClean, res.HugoExisting = &hc, &he
+		res.CleanRatioMedian = median(res.CleanRatios)
+		res.ExistingRatioMedian = median(res.ExistingRatios)
+		res.RSSRatio = res.Clean.RSSMax / hc.RSSMax
 	}
-	var err error
+
 	res.Reload, res.Served, err = serveLoop(bin, site, n, edits)
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("serve loop: %w", err)
 	}
 	if hugo != "" {
 		hs, err := hugoServeLoop(hugo, hsite, n, edits)
@@ -235,37 +370,136 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 	return res, nil
 }
 
+// prepare readies a destination: removed for a clean build, kept for a
+// build into the existing output; then the file system is flushed, so
+// that no run pays for an earlier one's writes.
+func prepare(dest string, clean bool) {
+	if clean {
+		os.RemoveAll(dest)
+	}
+	syscall.Sync()
+	time.Sleep(200 * time.Millisecond)
+}
+
 // timed runs cmd and reads its wall time, CPU time and peak RSS.
-func timed(cmd *exec.Cmd) (Run, error) {
+func timed(cmd *exec.Cmd) (Run, string, error) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return Run{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
+		return Run{}, stderr.String(), fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, tail(stderr.String(), 40))
 	}
 	r := Run{Wall: time.Since(start)}
 	if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.CPU = time.Duration(u.Utime.Nano() + u.Stime.Nano())
 		r.MaxRSS = u.Maxrss * 1024 // kilobytes on Linux
 	}
-	return r, nil
+	return r, stderr.String(), nil
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{fmt.Sprintf("[%d lines before]", len(lines)-n)}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// gcLine is build -v's line on the collector (cmd/certiron-site/profile.go).
+var gcLine = regexp.MustCompile(`runtime +GC ([0-9.]+)% of CPU \(([0-9.]+) s`)
+
+func parseGC(stderr string) (share, seconds float64, err error) {
+	m := gcLine.FindStringSubmatch(stderr)
+	if m == nil {
+		return 0, 0, errors.New("certiron-site build -v printed no \"runtime GC n% of CPU\" line")
+	}
+	share, _ = strconv.ParseFloat(m[1], 64)
+	seconds, _ = strconv.ParseFloat(m[2], 64)
+	return share / 100, seconds, nil
+}
+
+// countPages lists the pages a build wrote into dest: its HTML files,
+// but 404.html and the aliases' redirect pages, by path.
+func countPages(dest string, aliases []string) ([]string, error) {
+	skip := map[string]bool{"404.html": true}
+	for _, a := range urlFiles(aliases) {
+		skip[a] = true
+	}
+	var pages []string
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		rel = filepath.ToSlash(rel)
+		if !d.IsDir() && strings.HasSuffix(rel, ".html") && !skip[rel] {
+			pages = append(pages, rel)
+		}
+		return nil
+	})
+	slices.Sort(pages)
+	return pages, err
+}
+
+// urlFiles turns URL paths ("/s01/page-0001/") into the files that serve
+// them ("s01/page-0001/index.html").
+func urlFiles(urls []string) []string {
+	out := make([]string, len(urls))
+	for i, u := range urls {
+		out[i] = strings.TrimPrefix(u, "/") + "index.html"
+	}
+	slices.Sort(out)
+	return out
+}
+
+// difference names the first paths one list has and the other lacks.
+func difference(aName string, a []string, bName string, b []string) string {
+	inA, inB := map[string]bool{}, map[string]bool{}
+	for _, p := range a {
+		inA[p] = true
+	}
+	for _, p := range b {
+		inB[p] = true
+	}
+	var s strings.Builder
+	only := func(name string, list []string, other map[string]bool) {
+		var miss []string
+		for _, p := range list {
+			if !other[p] {
+				miss = append(miss, p)
+			}
+		}
+		if len(miss) > 0 {
+			more := ""
+			if len(miss) > 10 {
+				miss, more = miss[:10], fmt.Sprintf(" and %d more", len(miss)-10)
+			}
+			fmt.Fprintf(&s, "\n  only %s has: %s%s", name, strings.Join(miss, ", "), more)
+		}
+	}
+	only(aName, a, inB)
+	only(bName, b, inA)
+	return s.String()
 }
 
 func fmtRun(r Run) string {
-	return fmt.Sprintf("wall %7.1f ms  cpu %7.1f ms  rss %6.1f MiB", ms(r.Wall), ms(r.CPU), float64(r.MaxRSS)/(1<<20))
+	return fmt.Sprintf("wall %8.1f ms  cpu %8.1f ms  rss %7.1f MiB", ms(r.Wall), ms(r.CPU), float64(r.MaxRSS)/(1<<20))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func summarise(rs []Run) Stats {
-	var walls, cpus []float64
+	var walls, cpus, shares []float64
 	var rss int64
 	for _, r := range rs {
 		walls = append(walls, ms(r.Wall))
 		cpus = append(cpus, ms(r.CPU))
+		shares = append(shares, r.GCShare)
 		rss = max(rss, r.MaxRSS)
 	}
-	return Stats{Runs: rs, WallMin: slices.Min(walls), WallMedian: median(walls), WallMax: slices.Max(walls), CPUMedian: median(cpus), RSSMax: float64(rss) / (1 << 20)}
+	return Stats{Runs: rs, WallMin: slices.Min(walls), WallMedian: median(walls), WallMax: slices.Max(walls),
+		CPUMedian: median(cpus), RSSMax: float64(rss) / (1 << 20), GCShareMedian: median(shares)}
 }
 
 func median(v []float64) float64 {
@@ -280,229 +514,23 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-func latency(samples []float64) Latency {
-	if len(samples) == 0 {
-		return Latency{}
+// commandLine is the bench's command as a shell would take it.
+func commandLine(args []string) string {
+	line := "go run ./cmd/certiron-bench"
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'$`\\") {
+			a = strconv.Quote(a)
+		}
+		line += " " + a
 	}
-	return Latency{Samples: samples, Median: median(samples), Max: slices.Max(samples)}
+	return line
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+func orDash(n int, ok bool) string {
+	if !ok {
+		return "–"
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func waitHTTP(url string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not answer within %s", url, limit)
-}
-
-// edit changes the page so that it holds marker: in place, or by an
-// editor's atomic save (write a temp file, rename it over).
-func edit(file, marker string, atomic bool) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	if i := strings.Index(string(src), "\nBench edit "); i >= 0 {
-		src = src[:i]
-	}
-	data := append(src, []byte("\nBench edit "+marker+".\n")...)
-	if !atomic {
-		return os.WriteFile(file, data, 0o644)
-	}
-	tmp := filepath.Join(filepath.Dir(file), "."+filepath.Base(file)+".tmp-bench")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, file)
-}
-
-// pollFor fetches url until its body holds marker.
-func pollFor(url, marker string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if strings.Contains(string(body), marker) {
-				return nil
-			}
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return fmt.Errorf("%s never showed %q", url, marker)
-}
-
-// serveLoop starts `serve`, edits one page again and again, and times each
-// save to the reload event and to the new page being served.
-func serveLoop(bin, site string, n, edits int) (reload, served Latency, err error) {
-	port, err := freePort()
-	if err != nil {
-		return
-	}
-	cmd := exec.Command(bin, "serve", "-source", site, "-port", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err = cmd.Start(); err != nil {
-		return
-	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err = waitHTTP(base+"/", 60*time.Second); err != nil {
-		return
-	}
-	resp, err := http.Get(base + "/_certiron/events")
-	if err != nil {
-		return
-	}
-	defer resp.Body.Close()
-	events := make(chan string, 64)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
-				events <- name
-			}
-		}
-		close(events)
-	}()
-	file := filepath.Join(site, "content", corpus.PagePath(7, n))
-	url := base + "/" + strings.TrimSuffix(corpus.PagePath(7, n), ".md") + "/"
-	var rs, ss []float64
-	for i := range edits {
-		time.Sleep(150 * time.Millisecond) // let the watcher settle between saves
-		drain(events)
-		marker := fmt.Sprintf("m%d-%d", i, time.Now().UnixNano())
-		start := time.Now()
-		if err = edit(file, marker, i%2 == 1); err != nil {
-			return
-		}
-		if err = waitEvent(events, "reload", 10*time.Second); err != nil {
-			return
-		}
-		rs = append(rs, ms(time.Since(start)))
-		if err = pollFor(url, marker, 10*time.Second); err != nil {
-			return
-		}
-		ss = append(ss, ms(time.Since(start)))
-	}
-	fmt.Printf("  serve loop: reload event median %.1f ms (max %.1f), page served median %.1f ms\n", median(rs), slices.Max(rs), median(ss))
-	return latency(rs), latency(ss), nil
-}
-
-func drain(ch chan string) {
-	for {
-		select {
-		case <-ch:
-		default:
-			return
-		}
-	}
-}
-
-func waitEvent(ch chan string, want string, limit time.Duration) error {
-	timeout := time.After(limit)
-	for {
-		select {
-		case e, ok := <-ch:
-			if !ok {
-				return errors.New("event stream closed")
-			}
-			if e == want {
-				return nil
-			}
-			if e == "error" {
-				return errors.New("serve reported a build error")
-			}
-		case <-timeout:
-			return fmt.Errorf("no %s event within %s", want, limit)
-		}
-	}
-}
-
-// hugoServeLoop times Hugo's watch mode the same way: save to page served.
-func hugoServeLoop(hugo, site string, n, edits int) (Latency, error) {
-	port, err := freePort()
-	if err != nil {
-		return Latency{}, err
-	}
-	cmd := exec.Command(hugo, "server", "--quiet", "-s", site, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--disableFastRender", "--minify")
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		return Latency{}, err
-	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := waitHTTP(base+"/", 120*time.Second); err != nil {
-		return Latency{}, err
-	}
-	file := filepath.Join(site, "content", corpus.PagePath(7, n))
-	url := base + "/" + strings.TrimSuffix(corpus.PagePath(7, n), ".md") + "/"
-	var ss []float64
-	for i := range edits {
-		time.Sleep(150 * time.Millisecond)
-		marker := fmt.Sprintf("h%d-%d", i, time.Now().UnixNano())
-		start := time.Now()
-		if err := edit(file, marker, i%2 == 1); err != nil {
-			return Latency{}, err
-		}
-		if err := pollFor(url, marker, 20*time.Second); err != nil {
-			return Latency{}, err
-		}
-		ss = append(ss, ms(time.Since(start)))
-	}
-	fmt.Printf("  hugo serve loop: page served median %.1f ms (max %.1f)\n", median(ss), slices.Max(ss))
-	return latency(ss), nil
-}
-
-// hugoSite copies the corpus's content into a Hugo site with a minimal
-// layout equivalent to ours: a base template with header, navigation,
-// main and footer; single, list and home pages; no taxonomies or RSS.
-func hugoSite(from, to string) error {
-	if err := corpus.CopyDir(filepath.Join(from, "content"), filepath.Join(to, "content")); err != nil {
-		return err
-	}
-	files := map[string]string{
-		"hugo.toml": `baseURL = "https://bench.example/"
-title = "Bench"
-disableKinds = ["taxonomy", "term", "RSS"]
-[[menus.main]]
-name = "Home"
-url = "/"
-[minify]
-minifyOutput = true
-`,
-		"layouts/_default/baseof.html": `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ .Title }} · {{ .Site.Title }}</title><link rel="stylesheet" href="/css/site.css"></head>
-<body><header><a href="/">{{ .Site.Title }}</a><nav><ul>{{ range .Site.Menus.main }}<li><a href="{{ .URL }}">{{ .Name }}</a></li>{{ end }}</ul></nav></header>
-<main>{{ block "main" . }}{{ end }}</main><footer><p>© {{ .Site.Title }}</p></footer></body></html>`,
-		"layouts/_default/single.html": `{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ with .Lastmod }}<p>Last updated {{ .Format "January 2, 2006" }}</p>{{ end }}{{ .TableOfContents }}{{ .Content }}</article>{{ end }}`,
-		"layouts/_default/list.html":   `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}`,
-		"layouts/index.html":           `{{ define "main" }}{{ .Content }}{{ end }}`,
-		"layouts/404.html":             `{{ define "main" }}<h1>Not found</h1>{{ end }}`,
-	}
-	for name, data := range files {
-		p := filepath.Join(to, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return strconv.Itoa(n)
 }
 
 func machine() string {
@@ -524,21 +552,4 @@ func machine() string {
 		}
 	}
 	return fmt.Sprintf("%s/%s, %d cores, %s%s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), model, mem)
-}
-
-func printTable(rep Report) {
-	fmt.Printf("\nmachine: %s; %s\n\n", rep.Machine, rep.Go)
-	fmt.Println("| pages | build min / median / max (ms) | CPU (ms) | peak RSS (MiB) | Hugo median (ms) | Hugo RSS (MiB) | ours/Hugo | reload event median / max (ms) | page served median (ms) | Hugo served median (ms) |")
-	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, r := range rep.Results {
-		hm, hr, ratio, hs := "–", "–", "–", "–"
-		if r.Hugo != nil {
-			hm, hr, ratio = fmt.Sprintf("%.0f", r.Hugo.WallMedian), fmt.Sprintf("%.0f", r.Hugo.RSSMax), fmt.Sprintf("%.2f", r.RatioMed)
-		}
-		if r.HugoServed != nil {
-			hs = fmt.Sprintf("%.0f", r.HugoServed.Median)
-		}
-		fmt.Printf("| %d | %.0f / %.0f / %.0f | %.0f | %.0f | %s | %s | %s | %.1f / %.1f | %.1f | %s |\n",
-			r.Pages, r.Build.WallMin, r.Build.WallMedian, r.Build.WallMax, r.Build.CPUMedian, r.Build.RSSMax, hm, hr, ratio, r.Reload.Median, r.Reload.Max, r.Served.Median, hs)
-	}
 }

@@ -26,12 +26,19 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	date := addDateFlag(fs)
 	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` (go tool pprof), also when the build fails")
+	memProfile := fs.String("memprofile", "", "write a memory profile to `FILE` (go tool pprof), also when the build fails")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
+	prof, err := startProfiles(*cpuProfile, *memProfile, *verbose)
+	if err != nil {
+		return err
+	}
+	defer prof.stop(stderr)
 	if *dest == "" {
 		*dest = filepath.Join(*source, "public")
 	}
@@ -93,6 +100,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		for _, s := range res.Steps {
 			fmt.Fprintf(stderr, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
 		}
+		prof.printRuntime(stderr)
 		if len(st.Kept) > 0 {
 			fmt.Fprintf(stderr, "kept %s in %s untouched\n", strings.Join(st.Kept, ", "), *dest)
 		}

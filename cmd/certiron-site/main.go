@@ -9,16 +9,90 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 )
 
-// limitMemory sets a soft memory limit for a one-off build: the garbage
-// collector works harder near it instead of letting the heap double, which
-// keeps a 10,000-page build under 300 MiB. GOMEMLIMIT in the environment
-// wins. serve keeps every page in memory on purpose and sets no limit.
+// The collector's settings for a one-off build or check (limitMemory).
+const (
+	// buildGOGC lets the heap grow to (1 + buildGOGC/100) times what is
+	// live before the next collection. A build is a batch job whose live
+	// heap grows all the way (it holds every page until the audit), so
+	// each collection re-marks nearly all of it. Measured on the bench
+	// corpus (1,000 and 3,000 pages, 2 cores), the collector's CPU falls
+	// from 0.15 and 0.53 s at Go's default of 100 to 0.10 and 0.33 s at
+	// 200 (0.07 and 0.25 s at 300), about 4–6% of the build's CPU, while
+	// the peak RSS grows by about a third (at 300, by three quarters):
+	// 200 keeps the collector well under 10% of the CPU without trading
+	// more memory than it must.
+	buildGOGC = 200
+	// memoryShare is the part of the machine's memory the soft limit
+	// allows: it makes the collector work harder only when the heap's
+	// growth would otherwise take most of the machine.
+	memoryShare = 0.5
+	// minMemoryLimit is the least limit ever set: a limit below the
+	// build's working set makes the collector run without pause, so on a
+	// small machine the build rather uses what it needs.
+	minMemoryLimit = 1 << 30
+)
+
+// memoryPolicy says what limitMemory set, for build -v.
+var memoryPolicy = "Go's default GOGC and no memory limit"
+
+// limitMemory sets the garbage collector for a one-off build (build,
+// check) so that it takes a small share of the CPU: GOGC=200, and a soft
+// memory limit of half the machine's memory (the smaller of /proc/meminfo's
+// MemTotal and the cgroup's limit), never below 1 GiB, nor above what
+// the machine has; no limit where the machine's memory is unknown. GOGC
+// and GOMEMLIMIT in the environment win. serve keeps every page in
+// memory on purpose and sets neither.
 func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(280 << 20)
+	gogc := "GOGC=" + os.Getenv("GOGC") + " (from the environment)"
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(buildGOGC)
+		gogc = fmt.Sprintf("GOGC=%d", buildGOGC)
 	}
+	limit := "GOMEMLIMIT=" + os.Getenv("GOMEMLIMIT") + " (from the environment)"
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = "no memory limit (the machine's memory is unknown)"
+		if total := machineMemory(); total > 0 {
+			l := min(max(int64(float64(total)*memoryShare), minMemoryLimit), total)
+			debug.SetMemoryLimit(l)
+			limit = fmt.Sprintf("memory limit %.1f GiB of %.1f GiB", float64(l)/(1<<30), float64(total)/(1<<30))
+		}
+	}
+	memoryPolicy = gogc + ", " + limit
+}
+
+// machineMemory is the memory this process may use, in bytes: Linux's
+// MemTotal, or the cgroup's memory limit when it is lower (a container,
+// a CI job); 0 when unknown.
+func machineMemory() int64 {
+	var total int64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err == nil {
+					total = kb << 10
+				}
+				break
+			}
+		}
+	}
+	// cgroup v2, then v1 (where "no limit" is a huge number).
+	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+		if err == nil && n > 0 && n < 1<<50 && (total == 0 || n < total) {
+			total = n
+		}
+		break
+	}
+	return total
 }
 
 const usage = `certiron-site builds the CERTIRON site from Markdown into static HTML.
