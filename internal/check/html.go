@@ -183,6 +183,9 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 		}
 		return "", false
 	}
+	if doc, ok := get("srcdoc"); ok && tag == "iframe" {
+		p.srcdoc([]byte(doc), tagOff)
+	}
 	for _, at := range attrs {
 		key := string(at.key)
 		switch {
@@ -258,6 +261,33 @@ func (p *pageScan) element(tag string, attrs []attr, tagOff int) {
 		case "content-security-policy":
 			p.pol = []csp.Policy{a.policy(content)}
 		}
+	}
+}
+
+// srcdoc audits the document an iframe's srcdoc holds: it inherits the
+// page's policy and origin, so its code and requests are the page's own.
+// Everything found in it is placed at the iframe.
+func (p *pageScan) srcdoc(doc []byte, tagOff int) {
+	fa := p.fa
+	ni, nf, nr, ns, na := len(p.inline), len(fa.findings), len(fa.refs), len(fa.storage), len(fa.allowed)
+	ids := fa.ids
+	fa.ids = map[string]bool{} // its ids are its own document's
+	p.scan(doc[:len(doc):len(doc)], 0)
+	fa.ids = ids
+	for i := ni; i < len(p.inline); i++ {
+		p.inline[i].off = tagOff
+	}
+	for i := nf; i < len(fa.findings); i++ {
+		fa.findings[i].off = tagOff
+	}
+	for i := nr; i < len(fa.refs); i++ {
+		fa.refs[i].off = tagOff
+	}
+	for i := ns; i < len(fa.storage); i++ {
+		fa.storage[i].off = tagOff
+	}
+	for i := na; i < len(fa.allowed); i++ {
+		fa.allowed[i].off = tagOff
 	}
 }
 

@@ -252,6 +252,8 @@ func (st *state) blocked(t html.Token, p diag.Pos) bool {
 			st.errs.Add(p, "<%s %s=…> is an inline event handler, which the site's Content-Security-Policy blocks", t.Data, a.Key)
 		case urlAttrs[a.Key] && isJavaScript(a.Val):
 			st.errs.Add(p, "<%s %s=\"javascript:…\"> is blocked by the site's Content-Security-Policy", t.Data, a.Key)
+		case a.Key == "srcdoc":
+			st.errs.Add(p, "<%s srcdoc=…> embeds a document that runs under the site's Content-Security-Policy; publish it as a page and link to it", t.Data)
 		default:
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/certiron/certiron-site/internal/banner"
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
+	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/minify"
@@ -531,11 +532,19 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	// they are published. Then the policy takes the placeholder's place,
 	// and the spans after it move with it.
 	data, marks := mark.Strip(min)
-	scripts, styles := banner.Inline(data)
-	csp := banner.Policy(scripts, styles, false)
+	// Only the theme's own inline code is trusted: code that came from
+	// content (an error already, at its Markdown line) is never hashed
+	// into the policy.
+	theme := b.theme.Dir + "/"
+	sc, st := csp.InlineFunc(data, func(off int) bool {
+		r, ok := marks.At(data, off)
+		return ok && strings.HasPrefix(r.File, theme)
+	})
+	scripts, styles := csp.Hashes(sc), csp.Hashes(st)
+	policy := csp.Strict(scripts, styles).String()
 	if i := bytes.Index(data, []byte(banner.Placeholder)); i >= 0 {
-		data = slices.Concat(data[:i], []byte(csp), data[i+len(banner.Placeholder):])
-		marks.Move(i, len(csp)-len(banner.Placeholder))
+		data = slices.Concat(data[:i], []byte(policy), data[i+len(banner.Placeholder):])
+		marks.Move(i, len(policy)-len(banner.Placeholder))
 	}
 	return rendered{data, scripts, styles, marks}, nil
 }
