@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/publish"
 	"github.com/certiron/certiron-site/internal/site"
 )
 
@@ -25,6 +26,8 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	drafts := fs.Bool("drafts", false, "include pages marked draft = true")
 	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	date := addDateFlag(fs)
+	target := fs.String("target", "", "the host: cloudflare, netlify or github-pages (default: config.toml's [deploy] target, else cloudflare)")
+	manifest := fs.String("manifest", "", "also write a JSON `FILE` listing every output file with its size, SHA-256, content type and cache policy")
 	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` (go tool pprof), also when the build fails")
 	memProfile := fs.String("memprofile", "", "write a memory profile to `FILE` (go tool pprof), also when the build fails")
@@ -47,11 +50,23 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "certiron-site build: %v\n", err)
 		return errUsage
 	}
+	if *target != "" {
+		if _, err := publish.ParseTarget(*target); err != nil {
+			fmt.Fprintf(stderr, "certiron-site build: -target: %v\n", err)
+			return errUsage
+		}
+	}
 	// Refuse a destination that overlaps the sources before anything is
-	// created: the build replaces the whole destination.
+	// created: the build replaces the whole destination. The manifest is
+	// one file, which must not land in the sources or the output either.
 	real, err := output.CheckDest(*dest, *source, site.Inputs(*source))
 	if err != nil {
 		return err
+	}
+	if *manifest != "" {
+		if err := checkManifest(*manifest, real, *source); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	limitMemory()
@@ -69,7 +84,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	done := make(chan *site.Result, 1)
 	go func() {
-		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day})
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target})
 	}()
 	var res *site.Result
 	select {
@@ -96,7 +111,18 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous output is untouched)", *dest, err)
 	}
+	if *manifest != "" {
+		if err := writeAtomic(*manifest, res.Manifest()); err != nil {
+			return fmt.Errorf("writing the manifest %s: %w (the site is built)", *manifest, err)
+		}
+	}
+	if len(res.Unprotected) > 0 {
+		fmt.Fprintf(stderr, "note: the host sends no custom headers, so these protections are not applied: %s; the page's <meta> CSP still applies\n", strings.Join(res.Unprotected, ", "))
+	}
 	if *verbose {
+		if res.PolicyLength > 0 {
+			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)
+		}
 		for _, s := range res.Steps {
 			fmt.Fprintf(stderr, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
 		}
@@ -111,6 +137,43 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "removed %d file%s not produced by the site: %s; put files to publish under static/\n", n, plural(n), list(st.Removed, 10))
 	}
 	return nil
+}
+
+// checkManifest refuses a manifest path inside the output (it would be
+// published) or inside the sources.
+func checkManifest(manifest, dest, source string) error {
+	m, err := output.Resolve(manifest)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+		return fmt.Errorf("refusing to write the manifest to %s: it is a folder", manifest)
+	}
+	for _, in := range append(site.Inputs(source), dest) {
+		i, err := output.Resolve(in)
+		if err == nil && (m == i || strings.HasPrefix(m, i+string(filepath.Separator))) {
+			return fmt.Errorf("refusing to write the manifest to %s: it lies inside %s; write it beside the output, such as %s", manifest, in, filepath.Join(filepath.Dir(dest), "manifest.json"))
+		}
+	}
+	return nil
+}
+
+// writeAtomic writes data to name atomically: a temporary file beside it,
+// renamed into place.
+func writeAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }
 
 // interrupted is a build stopped by a signal; the exit status is

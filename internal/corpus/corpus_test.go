@@ -123,10 +123,17 @@ func TestBuilds(t *testing.T) {
 	if res.Pages < len(plan.Pages) {
 		t.Errorf("built %d pages, want at least %d", res.Pages, len(plan.Pages))
 	}
-	for _, u := range append(plan.Pages, plan.Aliases...) {
+	for _, u := range plan.Pages {
 		p := strings.TrimPrefix(u, "/") + "index.html"
 		if res.Files.Get(p) == nil {
 			t.Errorf("no %s in the output", p)
+		}
+	}
+	// On the default host (Cloudflare Pages) aliases are redirects.
+	redirects := res.Files.Get("_redirects")
+	for _, u := range plan.Aliases {
+		if redirects == nil || !strings.Contains(string(redirects.Data), u+" ") {
+			t.Errorf("no redirect from %s in _redirects", u)
 		}
 	}
 	var html int
@@ -135,8 +142,8 @@ func TestBuilds(t *testing.T) {
 			html++
 		}
 	}
-	if want := len(plan.Pages) + len(plan.Aliases); html != want {
-		t.Errorf("the output has %d HTML files besides 404.html, want %d pages and aliases", html, want)
+	if want := len(plan.Pages); html != want {
+		t.Errorf("the output has %d HTML files besides 404.html, want %d pages", html, want)
 	}
 	if f := res.Files.Get(strings.TrimPrefix(corpus.PageURL(9, opt.Pages), "/") + "chart.png"); f == nil {
 		t.Errorf("the bundle's image %schart.png is not published", corpus.PageURL(9, opt.Pages))

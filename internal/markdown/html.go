@@ -120,9 +120,9 @@ func (st *state) htmlBlock(n *ast.HTMLBlock) {
 func (st *state) filter(f *fragment) []byte {
 	mode := st.c.opt.HTML
 	z := html.NewTokenizer(bytes.NewReader(f.text))
-	blocked := false   // something the CSP would block: leave it all out
-	shown := false     // anything but comments and white space
-	cut := len(f.text) // where a tag or comment starts that is not closed
+	blocked := false    // something the CSP would block: leave it all out
+	shown := false      // anything but comments and white space
+	cut := len(f.text)  // where a tag or comment starts that is not closed
 	var marks []rawMark // where each start tag's name ends, and its position
 	for off := 0; off < cut; {
 		tt := z.Next()

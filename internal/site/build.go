@@ -238,6 +238,7 @@ func (b *build) planFiles() bool {
 	for _, a := range b.tree.Assets {
 		plan.Claim(a.OutPath, diag.Pos{File: a.Source}, "page file")
 	}
+	b.staticCollisions()
 	for _, f := range b.statics {
 		plan.Claim(f.out, diag.Pos{File: f.source}, "static file")
 	}
@@ -248,7 +249,7 @@ func (b *build) planFiles() bool {
 	plan.Claim("404.html", diag.Pos{File: theme + "404.html"}, "the 404 page")
 	plan.Claim("sitemap.xml", diag.Pos{File: config.File}, "the sitemap")
 	plan.Claim("robots.txt", diag.Pos{File: config.File}, "robots.txt")
-	plan.Claim("_headers", diag.Pos{File: theme + "partials/head.html"}, "the _headers file")
+	b.planHost(plan)
 	b.plan = plan
 	var errs diag.List
 	b.files, errs = plan.Check()
@@ -524,9 +525,7 @@ func (b *build) extras() bool {
 	b.legalFeed()
 	b.sitemap()
 	b.robots()
-	if b.files.Planned("_headers") {
-		b.put(&output.File{Path: "_headers", Data: banner.HeadersFile(b.scripts, b.styles), Sources: []string{b.theme.Dir + "/layouts/partials/head.html"}})
-	}
+	b.host() // last: it describes every other file
 	return true
 }
 

@@ -19,7 +19,7 @@ import (
 // scripts and styles of its pages (once, each with a letter), then every
 // output file: for a page, its <head> and its CSP with each hash named
 // by the inline code it approves, the cookie banner, and the markup of
-// <main>; _headers, robots.txt, the sitemap and text files in full.
+// <main>; _headers, _redirects, robots.txt, the sitemap and text files in full.
 func describe(res *Result) []byte {
 	var b bytes.Buffer
 	if len(res.Errors) > 0 {
@@ -47,7 +47,7 @@ func describe(res *Result) []byte {
 		switch {
 		case pages[f.Path] != nil:
 			describePage(&b, pages[f.Path], f.Data, in)
-		case f.Path == "_headers":
+		case f.Path == "_headers" || f.Path == "_redirects":
 			b.WriteString(in.name(string(f.Data)))
 		case f.Path == "sitemap.xml" || strings.HasSuffix(f.Path, ".txt"):
 			b.Write(f.Data)

@@ -612,7 +612,9 @@ type alias struct {
 	pos  diag.Pos
 }
 
-// planAliases claims the redirect page of every alias.
+// planAliases checks every alias and, for a host without a redirect file
+// (GitHub Pages), claims its meta-refresh page; elsewhere an alias is a
+// 301 line of _redirects.
 func (b *build) planAliases(plan *output.Plan) {
 	for _, v := range b.pages {
 		for _, a := range v.page.Aliases {
@@ -627,32 +629,41 @@ func (b *build) planAliases(plan *output.Plan) {
 				out = strings.TrimPrefix(out+"/index.html", "/")
 			}
 			b.aliasList = append(b.aliasList, alias{from: a, out: out, page: v, pos: pos})
-			plan.Claim(out, pos, "alias "+a)
+			if !b.redirectsFile() {
+				plan.Claim(out, pos, "alias "+a)
+			}
 		}
 	}
 }
 
-// aliases writes a redirect page at every alias.
+// aliases writes the meta-refresh page of every alias, for a host
+// without a redirect file.
 func (b *build) aliases() {
-	if len(b.aliasList) > 0 && !b.theme.Has("alias") {
-		b.res.Errors.Add(b.aliasList[0].pos, "aliases need layouts/alias.html in %s", b.theme.Dir)
+	if b.redirectsFile() {
 		return
 	}
 	for _, al := range b.aliasList {
-		if !b.files.Planned(al.out) {
-			continue
+		if b.files.Planned(al.out) {
+			b.refreshPage(al.out, al.page, al.pos, al.page.Source)
 		}
-		v := al.page
-		page := &Page{Title: v.Title, URL: v.URL, Permalink: v.Permalink, Kind: "alias", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: v.Source}
-		r, e := b.execute(page, "alias")
-		if e != nil {
-			b.res.Errors = append(b.res.Errors, e)
-			continue
-		}
-		b.hashes(r)
-		// What an alias page says comes from the alias's own line.
-		b.put(&output.File{Path: al.out, Data: r.data, Sources: b.sourcesOf(v.Source, "alias"), Marks: mark.Map{{Off: 0, Ref: al.pos}}})
 	}
+}
+
+// refreshPage writes at out a page that sends visitors on to page to;
+// what it says comes from pos (the alias or redirect's own line).
+func (b *build) refreshPage(out string, to *Page, pos diag.Pos, source string) {
+	if !b.theme.Has("alias") {
+		b.res.Errors.Add(pos, "redirect pages need layouts/alias.html in %s", b.theme.Dir)
+		return
+	}
+	page := &Page{Title: to.Title, URL: to.URL, Permalink: to.Permalink, Kind: "alias", Site: b.siteFor(""), Banner: b.bannerData, CSP: banner.Placeholder, Source: source}
+	r, e := b.execute(page, "alias")
+	if e != nil {
+		b.res.Errors = append(b.res.Errors, e)
+		return
+	}
+	b.hashes(r)
+	b.put(&output.File{Path: out, Data: r.data, Sources: b.sourcesOf(source, "alias"), Marks: mark.Map{{Off: 0, Ref: pos}}})
 }
 
 // notFound renders 404.html.

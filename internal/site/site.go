@@ -15,6 +15,7 @@ import (
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/publish"
 	"github.com/certiron/certiron-site/internal/source"
 )
 
@@ -37,6 +38,23 @@ type Options struct {
 	// Preview is set by the dev server: unreleased edits to a released
 	// legal page are warnings (the draft is shown), not errors.
 	Preview bool
+	// Target, when set, overrides config.toml's [deploy] target:
+	// cloudflare, netlify or github-pages.
+	Target string
+}
+
+// Manifest is the deploy manifest of the built site (build -manifest):
+// every file with its size, SHA-256, content type and cache policy, and
+// the hashes of the theme's inline code. Nil when the build failed.
+func (r *Result) Manifest() []byte {
+	if r.Files == nil {
+		return nil
+	}
+	var files []publish.File
+	for _, f := range r.Files.Files() {
+		files = append(files, publish.File{Path: f.Path, Data: f.Data, Fingerprinted: r.fingerprinted[f.Path]})
+	}
+	return publish.Manifest(files, r.Scripts, r.Styles)
 }
 
 // Strict makes the warnings errors (build -strict), failing the build.
@@ -79,6 +97,16 @@ type Result struct {
 	Warnings diag.List
 	// Skipped lists the source files left out of the site, and why.
 	Skipped []source.Skipped
+	// Unprotected lists the protections the target host cannot apply
+	// (GitHub Pages sends no custom headers), to say once per build.
+	Unprotected []string
+	// PolicyLength is the length of the Content-Security-Policy header
+	// the host sends, for build -v.
+	PolicyLength int
+	// Scripts and Styles are the CSP hashes of the theme's inline code.
+	Scripts, Styles []string
+	// fingerprinted are the output paths named by their content.
+	fingerprinted map[string]bool
 	// Allowed lists the uses of origins that config.toml allows, with
 	// their reasons, for the report.
 	Allowed []string
@@ -219,6 +247,11 @@ func (b *Builder) build() *Result {
 		r.Files = bd.files
 	}
 	r.Sources = bd.sources()
+	r.Scripts, r.Styles = bd.scripts, bd.styles
+	r.fingerprinted = map[string]bool{}
+	for _, a := range bd.assets {
+		r.fingerprinted[a.out] = true
+	}
 	r.Config = bd.cfg
 	if bd.src != nil {
 		b.src.Store(bd.src)
