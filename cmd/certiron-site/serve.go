@@ -88,6 +88,7 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 	} else {
 		current = res.Files
 		srv.Update(current, nil)
+		srv.Warn(res.Warnings, res.Sources)
 		fmt.Fprintf(stdout, "built %d pages in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
 	}
 
@@ -144,6 +145,7 @@ func rebuilt(res *site.Result, what string, start time.Time, current *output.Set
 	}
 	changed := diff(current, res.Files)
 	srv.Update(res.Files, stylesOnly(current, res.Files, changed))
+	srv.Warn(res.Warnings, res.Sources)
 	fmt.Fprintf(stdout, "%s: rebuilt in %s, %d of %d pages re-rendered, %d files changed\n", what, took, res.Rendered, res.Pages, len(changed))
 	return res.Files
 }

@@ -244,3 +244,32 @@ func TestServePortInUse(t *testing.T) {
 		t.Errorf("serve on a used port = %d %q", code, stderr)
 	}
 }
+
+// TestServeUnreleasedDraft: editing a released legal page shows the
+// draft in the preview, with a warning in the browser that a build would
+// refuse it until it is released.
+func TestServeUnreleasedDraft(t *testing.T) {
+	root, url, events, _, stderr := liveSite(t)
+	policy := filepath.Join(root, "content/legal/cookie-policy.md")
+	orig, _ := os.ReadFile(policy)
+	put(t, policy, string(orig)+"\nA sentence not yet released.\n")
+	var ev [2]string
+	for ev[0] != "build-warning" {
+		if ev = nextEvent(t, events); ev[0] == "build-error" {
+			t.Fatalf("the preview refused the draft: %v", ev)
+		}
+	}
+	if !strings.Contains(ev[1], "content/legal/cookie-policy.md:") || !strings.Contains(ev[1], "unreleased changes to a released policy") {
+		t.Errorf("warning = %s", ev[1])
+	}
+	if _, body := fetch(t, url+"legal/cookie-policy/"); !strings.Contains(body, "A sentence not yet released.") {
+		t.Error("the preview does not show the draft")
+	}
+	if !strings.Contains(stderr.String(), "warning: content/legal/cookie-policy.md:") {
+		t.Errorf("terminal lacks the warning:\n%s", stderr)
+	}
+	put(t, policy, string(orig))
+	for ev[0] != "ok" {
+		ev = nextEvent(t, events)
+	}
+}

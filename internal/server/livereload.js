@@ -67,12 +67,12 @@
     Object.assign(e.style, style);
     return e;
   };
-  const show = report => {
+  const show = (report, warning) => {
     hide();
     const dark = matchMedia("(prefers-color-scheme: dark)").matches;
-    const fg = dark ? "#ffe4e6" : "#4c0519";
-    const bg = dark ? "#2a0a10" : "#fff1f2";
-    const accent = dark ? "#fb7185" : "#be123c";
+    const fg = warning ? (dark ? "#fef3c7" : "#451a03") : (dark ? "#ffe4e6" : "#4c0519");
+    const bg = warning ? (dark ? "#2a1a05" : "#fffbeb") : (dark ? "#2a0a10" : "#fff1f2");
+    const accent = warning ? (dark ? "#fbbf24" : "#b45309") : (dark ? "#fb7185" : "#be123c");
     const errors = Array.isArray(report.errors) ? report.errors : [];
     overlay = el("div", "", {
       position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647",
@@ -82,7 +82,7 @@
       font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
     });
     overlay.id = "certiron-build-error";
-    overlay.setAttribute("role", "alert");
+    overlay.setAttribute("role", warning ? "status" : "alert");
     const close = el("button", "Dismiss", {
       float: "right", font: "inherit", color: "inherit", background: "transparent",
       border: "1px solid currentColor", borderRadius: "4px", padding: "2px 10px", cursor: "pointer",
@@ -90,7 +90,9 @@
     close.type = "button";
     close.addEventListener("click", hide);
     const n = errors.length;
-    const title = `Build failed${n ? ` with ${n} error${n === 1 ? "" : "s"}` : ""}: still showing the last good version. Fix the file and this goes away.`;
+    const title = warning
+      ? `${n} warning${n === 1 ? "" : "s"}: the preview shows the site as built, but a build would report ${n === 1 ? "this" : "these"}.`
+      : `Build failed${n ? ` with ${n} error${n === 1 ? "" : "s"}` : ""}: still showing the last good version. Fix the file and this goes away.`;
     overlay.append(close, el("div", title, {fontWeight: "700", color: accent, margin: "0 0 8px"}));
     for (const e of errors) {
       const item = el("div", "", {margin: "10px 0 0"});
@@ -119,6 +121,7 @@
     gen = e.data;
     swapCSS(e.data);
   });
-  events.addEventListener("build-error", e => show(JSON.parse(e.data)));
+  events.addEventListener("build-error", e => show(JSON.parse(e.data), false));
+  events.addEventListener("build-warning", e => show(JSON.parse(e.data), true));
   events.addEventListener("ok", hide);
 })();

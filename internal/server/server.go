@@ -70,6 +70,7 @@ type state struct {
 	rules   hostRules
 	version int    // counts the updates that changed something
 	failure []byte // the build-error event while the last build failed
+	warning []byte // the build-warning event while the last build warned
 }
 
 // client is one open event stream.
@@ -116,7 +117,8 @@ func (s *Server) Update(set *output.Set, changed []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.site.Load()
-	st := &state{set: set, rules: rules, version: old.version}
+	// The warnings stay until the next Warn: they belong to the build.
+	st := &state{set: set, rules: rules, version: old.version, warning: old.warning}
 	if len(changed) > 0 {
 		st.version++
 	}
@@ -151,6 +153,30 @@ func (s *Server) Fail(errs diag.List, sources map[string][]byte) {
 	st.failure = ev
 	s.site.Store(&st)
 	s.broadcast(ev)
+}
+
+// Warn shows the warnings of the build just served (such as a legal
+// page's unreleased draft in the preview) in every open browser, and in
+// those that connect until the next Warn; an empty list clears them. A
+// build error, when there is one, is shown instead.
+func (s *Server) Warn(warns diag.List, sources map[string][]byte) {
+	var ev []byte
+	if len(warns) > 0 {
+		data, _ := json.Marshal(failureReport(warns, sources))
+		ev = event("build-warning", string(data))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := *s.site.Load()
+	had := st.warning != nil
+	st.warning = ev
+	s.site.Store(&st)
+	switch {
+	case ev != nil && st.failure == nil:
+		s.broadcast(ev)
+	case ev == nil && had && st.failure == nil:
+		s.broadcast(event("ok", ""))
+	}
 }
 
 // report is the data of a build-error event.
@@ -340,6 +366,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	first.WriteString("retry: 1000\n")
 	first.Write(event("hello", s.generation(st)))
 	first.Write(st.failure)
+	if st.failure == nil {
+		first.Write(st.warning)
+	}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
