@@ -27,6 +27,13 @@
 // checksum turns into a miss. The modification time is the entry's use
 // time: a write sets it, a hit refreshes it when it is over an hour old,
 // and Trim evicts by it, least recently used first.
+//
+// Values follow encoding/gob's rules: only exported fields are stored,
+// pointers are flattened, an interface field needs gob.Register, and an
+// empty slice or map comes back nil. Get decodes into a fresh value, so a
+// miss never leaves v half written. A cached result must be byte-equal to
+// a fresh one, so callers whose output depends on nil versus empty should
+// normalise before Put.
 package store
 
 import (

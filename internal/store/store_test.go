@@ -24,6 +24,8 @@ import (
 // the shared entries into that folder (see TestCrossProcess).
 var writer = flag.String("store.writer", "", "run as a writer process on this folder")
 
+var update = flag.Bool("update", false, "rewrite testdata/page.entry")
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if *writer != "" {
@@ -153,6 +155,42 @@ func TestMiss(t *testing.T) {
 	var p page
 	if !s.Get("doc", key("a"), &p) {
 		t.Errorf("the entry itself: miss after the other versions looked")
+	}
+}
+
+// TestGolden reads an entry written by this format's first release:
+// entries already in users' caches must keep reading, or format must
+// change. With -update the file is written again.
+func TestGolden(t *testing.T) {
+	const golden = "testdata/page.entry"
+	s := open(t, Options{Version: "golden"})
+	k := key("golden")
+	if *update {
+		s.Put("page", k, fullPage())
+		data, err := os.ReadFile(s.file("page", k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.file("page", k)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.file("page", k), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var p page
+	if !s.Get("page", k, &p) {
+		t.Fatalf("Get of %s: miss (%+v)", golden, s.Stats())
+	}
+	if want := fullPage(); !reflect.DeepEqual(p, want) {
+		t.Errorf("Get of %s = %#v, want %#v", golden, p, want)
 	}
 }
 
