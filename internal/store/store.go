@@ -399,9 +399,18 @@ func (s *Store) Trim() error {
 	for _, e := range entries {
 		total += e.size
 	}
-	if total <= s.max {
-		return err
+	if total > s.max {
+		err = errors.Join(err, s.evict(entries, total))
 	}
+	if err != nil {
+		return fmt.Errorf("trimming the cache: %w", err)
+	}
+	return nil
+}
+
+// evict removes the least recently used entries until those left hold
+// 90% of MaxBytes at most.
+func (s *Store) evict(entries []entry, total int64) error {
 	slices.SortFunc(entries, func(a, b entry) int {
 		if c := a.used.Compare(b.used); c != 0 {
 			return c
@@ -409,6 +418,7 @@ func (s *Store) Trim() error {
 		return strings.Compare(a.path, b.path)
 	})
 	goal := s.max - s.max*(100-trimTo)/100
+	var err error
 	for _, e := range entries {
 		if total <= goal {
 			break
@@ -423,10 +433,7 @@ func (s *Store) Trim() error {
 			s.evicted.Add(1)
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("trimming the cache: %w", err)
-	}
-	return nil
+	return err
 }
 
 // list returns the store's entries: Dir/v1/<kind>/<xx>/<62 hex digits>.

@@ -437,15 +437,20 @@ func TestCrossProcess(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("writer said %q, %v; want ready", line, err)
 	}
-	done := make(chan error)
-	go func() { done <- cmd.Wait() }()
+	var waitErr error
+	done := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(done) }()
+	t.Cleanup(func() { // before t.TempDir's removal, even after a failure
+		cmd.Process.Kill()
+		<-done
+	})
 	s := open(t, Options{Dir: dir, Version: "v"})
 	passes := 0
 	for running := true; running || passes == 0; passes++ {
 		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("writer: %v", err)
+		case <-done:
+			if waitErr != nil {
+				t.Fatalf("writer: %v", waitErr)
 			}
 			running = false
 		default:
@@ -542,6 +547,27 @@ func TestTrim(t *testing.T) {
 				t.Errorf("Stats().Evicted = %d, want %d", got, want)
 			}
 		})
+	}
+}
+
+// TestEvictVanished: an entry another build removed between Trim's
+// listing and its eviction is no error, and counts as gone.
+func TestEvictVanished(t *testing.T) {
+	s := open(t, Options{MaxBytes: 1000})
+	s.Put("page", key("a"), "a")
+	old := time.Now().Add(-time.Hour)
+	entries := []entry{
+		{path: filepath.Join(s.root, "page", "00", "gone"), size: 600, used: old},
+		{path: s.file("page", key("a")), size: 600, used: time.Now()},
+	}
+	if err := s.evict(entries, 1200); err != nil {
+		t.Errorf("evict with a vanished entry: %v", err)
+	}
+	if _, err := os.Stat(s.file("page", key("a"))); err != nil {
+		t.Errorf("evict removed the entry that fit: %v", err)
+	}
+	if got := s.Stats().Evicted; got != 0 {
+		t.Errorf("Stats().Evicted = %d, want 0", got)
 	}
 }
 
