@@ -27,6 +27,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "treat warnings (raw HTML left out, files skipped) as errors")
 	date := addDateFlag(fs)
 	target := fs.String("target", "", "the host: cloudflare, netlify or github-pages (default: config.toml's [deploy] target, else cloudflare)")
+	cacheDir := fs.String("cache", "", "persistent build cache `DIR`, or off (default: certiron-site under the user's cache folder)")
 	manifest := fs.String("manifest", "", "also write a JSON `FILE` listing every output file with its size, SHA-256, content type and cache policy")
 	verbose := fs.Bool("v", false, "print the time each step took and every source file left out")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` (go tool pprof), also when the build fails")
@@ -68,6 +69,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	cache, err := openCache(*cacheDir, *source, real, stderr)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	limitMemory()
 	sigs := make(chan os.Signal, 1)
@@ -84,7 +89,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	done := make(chan *site.Result, 1)
 	go func() {
-		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target})
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target, Cache: cache})
 	}()
 	var res *site.Result
 	select {
@@ -120,6 +125,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "note: the host sends no custom headers, so these protections are not applied: %s; the page's <meta> CSP still applies\n", strings.Join(res.Unprotected, ", "))
 	}
 	if *verbose {
+		if cache != nil {
+			st := cache.Stats()
+			fmt.Fprintf(stderr, "  cache     %d pages from the cache, %d rendered and stored (%d MiB written), %d corrupt entries ignored\n", st.Hits, st.Puts, st.Bytes>>20, st.Corrupt)
+		}
 		if res.PolicyLength > 0 {
 			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/source"
+	"github.com/certiron/certiron-site/internal/store"
 )
 
 // cache keeps the work of the previous build: parsed pages by their bytes,
@@ -42,6 +43,13 @@ type cache struct {
 	// skipped and warnings are what the last walk of content/ left out.
 	skipped  []source.Skipped
 	warnings diag.List
+	// disk, when set, is the persistent build cache (build -cache): pages
+	// rendered by earlier builds, of this site or another, found by the
+	// hash of everything they are made from.
+	disk    *store.Store
+	puts    chan diskPut
+	putOnce sync.Once
+	putters sync.WaitGroup
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
 	sitemap    []byte
@@ -86,6 +94,17 @@ type rendered struct {
 	data            []byte
 	scripts, styles []string
 	marks           mark.Map
+	// mdErrs and warns are what converting the page's Markdown found; a
+	// page with errors is never kept.
+	mdErrs, warns diag.List
+}
+
+// pageRecord is a rendered page as the disk cache keeps it.
+type pageRecord struct {
+	Data            []byte
+	Scripts, Styles []string
+	Marks           mark.Map
+	Warnings        diag.List
 }
 
 func newCache(keep bool) *cache {
@@ -244,13 +263,66 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 	if e != nil && e.key == key {
 		return e.rendered, nil, false
 	}
+	if c.disk != nil {
+		var rec pageRecord
+		if c.disk.Get("page", key, &rec) && len(rec.Data) > 0 {
+			r = rendered{data: rec.Data, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
+			c.keepRendered(out, key, r)
+			return r, nil, false
+		}
+	}
 	r, err = f()
-	if err == nil && c.keep {
+	if err == nil && len(r.mdErrs) == 0 {
+		c.keepRendered(out, key, r)
+		if c.disk != nil {
+			c.put("page", key, pageRecord{Data: r.data, Scripts: r.scripts, Styles: r.styles, Marks: r.marks, Warnings: r.warns})
+		}
+	}
+	return r, err, true
+}
+
+func (c *cache) keepRendered(out string, key [32]byte, r rendered) {
+	if c.keep {
 		c.mu.Lock()
 		c.outs[out] = &outEntry{key: key, rendered: r}
 		c.mu.Unlock()
 	}
-	return r, err, true
+}
+
+// put writes an entry to the disk cache in the background: a file
+// created on disk costs about a millisecond, which the build need not
+// wait for. flush waits for every put.
+func (c *cache) put(kind string, key [32]byte, v any) {
+	c.putOnce.Do(func() {
+		c.puts = make(chan diskPut, 256)
+		for range 4 {
+			c.putters.Go(func() {
+				for p := range c.puts {
+					c.disk.Put(p.kind, p.key, p.v)
+				}
+			})
+		}
+	})
+	c.puts <- diskPut{kind, key, v}
+}
+
+type diskPut struct {
+	kind string
+	key  [32]byte
+	v    any
+}
+
+// flush waits for the disk cache's writes and keeps it under its size.
+func (c *cache) flush() {
+	if c.disk == nil {
+		return
+	}
+	if c.puts != nil {
+		close(c.puts)
+		c.putters.Wait()
+		c.puts, c.putOnce = nil, sync.Once{}
+	}
+	_ = c.disk.Trim()
 }
 
 // touch records a use; c.mu is held.

@@ -429,22 +429,28 @@ func (b *build) render() bool {
 		if !b.files.Planned(v.page.OutPath) {
 			return // its path is contested: the plan reported it
 		}
-		conv := v.converted()
-		mdErrs[i] = conv.errs
-		if conv.doc == nil {
-			return
-		}
 		layout, e := b.layoutFor(v)
 		if e != nil {
 			errs[i] = e
+			mdErrs[i] = v.converted().errs // reported all the same
 			return
 		}
 		v.layout = layout
 		v.Site = b.siteFor(v.URL)
+		// The key sums up everything the page is made from, so a page
+		// found in the cache (this process's, or the one on disk) needs
+		// neither its Markdown converted nor its layout run.
 		key := keyOf(siteKey[:], []byte(layout), pageKey(v))
 		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() (rendered, *diag.Error) {
-			return b.execute(v, layout)
+			conv := v.converted()
+			r, e := b.execute(v, layout)
+			r.mdErrs = conv.errs
+			if conv.doc != nil {
+				r.warns = conv.doc.Warnings
+			}
+			return r, e
 		})
+		mdErrs[i] = outs[i].mdErrs
 		if errs[i] == nil && len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 			b.opt.Emit(&output.File{Path: v.page.OutPath, Data: outs[i].data})
 		}
@@ -469,11 +475,8 @@ func (b *build) render() bool {
 		// A page with Markdown errors is still audited, so its other
 		// problems show in the same run; the build fails all the same.
 		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
-		conv := v.converted()
-		if conv != nil && conv.doc != nil {
-			b.res.Warnings = append(b.res.Warnings, conv.doc.Warnings...)
-		}
-		if conv == nil || conv.doc == nil || errs[i] != nil || outs[i].data == nil {
+		b.res.Warnings = append(b.res.Warnings, outs[i].warns...)
+		if errs[i] != nil || outs[i].data == nil {
 			if errs[i] != nil {
 				b.res.Errors = append(b.res.Errors, errs[i])
 			}
@@ -546,7 +549,7 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		data = slices.Concat(data[:i], []byte(policy), data[i+len(banner.Placeholder):])
 		marks.Move(i, len(policy)-len(banner.Placeholder))
 	}
-	return rendered{data, scripts, styles, marks}, nil
+	return rendered{data: data, scripts: scripts, styles: styles, marks: marks}, nil
 }
 
 // sourcesOf lists the files a page is made from: its Markdown, its
@@ -581,7 +584,14 @@ func pageKey(v *Page) []byte {
 		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
 	}
 	if v.Legal != nil {
-		fmt.Fprintf(&buf, "\x00legal %+v", *v.Legal)
+		// By value: the pointer to the previous version is no key.
+		l := *v.Legal
+		prev := l.Previous
+		l.Previous = nil
+		fmt.Fprintf(&buf, "\x00legal %+v", l)
+		if prev != nil {
+			fmt.Fprintf(&buf, " previous %+v", *prev)
+		}
 	}
 	for _, c := range v.Pages {
 		// What a list may show of a page: its metadata and its body (a

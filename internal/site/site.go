@@ -17,6 +17,7 @@ import (
 	"github.com/certiron/certiron-site/internal/output"
 	"github.com/certiron/certiron-site/internal/publish"
 	"github.com/certiron/certiron-site/internal/source"
+	"github.com/certiron/certiron-site/internal/store"
 )
 
 // Options control a build.
@@ -41,6 +42,10 @@ type Options struct {
 	// Target, when set, overrides config.toml's [deploy] target:
 	// cloudflare, netlify or github-pages.
 	Target string
+	// Cache, when set, is the persistent build cache: pages rendered by
+	// earlier builds are taken from it when nothing they are made of
+	// changed (the store's version names the tool's build).
+	Cache *store.Store
 }
 
 // Manifest is the deploy manifest of the built site (build -manifest):
@@ -167,6 +172,7 @@ func (b *Builder) Ignored(path string) bool {
 func New(opt Options, keep bool) *Builder {
 	b := &Builder{opt: opt}
 	b.cache = newCache(keep)
+	b.cache.disk = opt.Cache
 	return b
 }
 
@@ -257,6 +263,7 @@ func (b *Builder) build() *Result {
 		b.src.Store(bd.src)
 	}
 	b.cache.sweep()
+	b.cache.flush()
 	return r
 }
 
