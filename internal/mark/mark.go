@@ -158,6 +158,16 @@ func Strip(page []byte) ([]byte, Map) {
 	}
 	out := make([]byte, 0, len(page))
 	var m Map
+	files := map[string]string{} // one string per file named, for all its spans
+	parse := func(v string) (Ref, bool) {
+		r, ok := parse(v)
+		if f, seen := files[r.File]; seen {
+			r.File = f
+		} else {
+			files[r.File] = r.File
+		}
+		return r, ok
+	}
 	for {
 		i, raw := bytes.Index(page, needle), false
 		if j := bytes.Index(page, rawOpen); j >= 0 && (i < 0 || j < i) {

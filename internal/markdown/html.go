@@ -87,6 +87,16 @@ func (f *fragment) off(i int) int {
 	return 0
 }
 
+// inlineVerdict is what filter made of one inline tag: the HTML to
+// publish and the errors and warnings, all at the tag's start.
+type inlineVerdict struct {
+	html        []byte
+	errs, warns []string
+}
+
+// maxInlineVerdicts bounds the memo of inline tags.
+const maxInlineVerdicts = 4096
+
 // rawHTML filters an inline tag (goldmark gives each one its own node:
 // <sub> and </sub> are two).
 func (st *state) rawHTML(n *ast.RawHTML) {
@@ -94,9 +104,53 @@ func (st *state) rawHTML(n *ast.RawHTML) {
 	for i := range n.Segments.Len() {
 		segs = append(segs, n.Segments.At(i))
 	}
-	out := &htmlInline{html: st.filter(newFragment(st.src, segs))}
+	out := &htmlInline{html: st.filterInline(newFragment(st.src, segs))}
 	out.SetPos(n.Pos())
 	n.Parent().ReplaceChild(n.Parent(), n, out)
+}
+
+// filterInline is filter for an inline tag, remembering its verdict for
+// the next time the same tag is written (anywhere in the site): its
+// errors and warnings are then reported at this tag. Under "all", ids
+// and marks belong to each tag's place, so nothing is remembered.
+func (st *state) filterInline(f *fragment) []byte {
+	c := st.c
+	if c.opt.HTML == HTMLAll || len(f.text) > 256 {
+		return st.filter(f)
+	}
+	at := st.pos(f.off(0))
+	key := string(f.text)
+	if v, ok := c.inline.Load(key); ok {
+		iv := v.(*inlineVerdict)
+		for _, m := range iv.errs {
+			st.errs.Add(at, "%s", m)
+		}
+		for _, m := range iv.warns {
+			st.warns.Add(at, "%s", m)
+		}
+		return iv.html
+	}
+	ne, nw := len(st.errs), len(st.warns)
+	html := st.filter(f)
+	iv := &inlineVerdict{html: html}
+	for _, e := range st.errs[ne:] {
+		if e.Pos != at {
+			return html // a position inside the tag: not the same at another place
+		}
+		iv.errs = append(iv.errs, e.Msg)
+	}
+	for _, e := range st.warns[nw:] {
+		if e.Pos != at {
+			return html
+		}
+		iv.warns = append(iv.warns, e.Msg)
+	}
+	if c.inlineN.Load() < maxInlineVerdicts {
+		if _, loaded := c.inline.LoadOrStore(key, iv); !loaded {
+			c.inlineN.Add(1)
+		}
+	}
+	return html
 }
 
 // htmlBlock filters an HTML block.

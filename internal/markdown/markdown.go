@@ -14,6 +14,7 @@ import (
 	"html"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -52,10 +53,15 @@ type Options struct {
 // Converter turns Markdown into HTML. Build one per site and share it: it
 // is safe for concurrent use.
 type Converter struct {
-	opt     Options
-	safe    *bluemonday.Policy // the HTMLSafe allowlist
-	plain   goldmark.Markdown  // without typographic quotes
-	typo    goldmark.Markdown  // with typographic quotes
+	opt  Options
+	safe *bluemonday.Policy // the HTMLSafe allowlist
+	// inline remembers what filter made of each inline tag ("<sub>",
+	// "</sub>"): they repeat all over a site, and tokenizing and
+	// sanitizing each again is most of the cost of raw HTML.
+	inline  sync.Map // tag text → *inlineVerdict
+	inlineN atomic.Int32
+	plain   goldmark.Markdown // without typographic quotes
+	typo    goldmark.Markdown // with typographic quotes
 	bufPool sync.Pool
 }
 

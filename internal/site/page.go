@@ -57,9 +57,9 @@ type Page struct {
 	// Markdown: aliases, 404); it runs once, on first use, from whichever
 	// goroutine needs it first (a list that shows its pages' content, or
 	// the page's own rendering).
-	conv     func() *docEntry
-	convOnce sync.Once
-	conved   *docEntry
+	conv   func() *docEntry
+	convMu sync.Mutex
+	conved *docEntry
 	docKey   [32]byte // hash of everything the converted Markdown came from
 	toc      bool     // the page gets a table of contents
 	typo     bool     // typographic quotes
@@ -69,12 +69,20 @@ type Page struct {
 // converted returns the page's converted Markdown, converting it on
 // first use; nil for a page made of no Markdown.
 func (v *Page) converted() *docEntry {
-	v.convOnce.Do(func() {
-		if v.conv != nil {
-			v.conved = v.conv()
-		}
-	})
+	v.convMu.Lock()
+	defer v.convMu.Unlock()
+	if v.conved == nil && v.conv != nil {
+		v.conved = v.conv()
+	}
 	return v.conved
+}
+
+// release lets a one-off build forget a page's converted Markdown once
+// the page is rendered; whatever asks for it later converts it again.
+func (v *Page) release() {
+	v.convMu.Lock()
+	v.conved = nil
+	v.convMu.Unlock()
 }
 
 // Content is the page's Markdown as HTML. A layout may show it for any
@@ -454,10 +462,12 @@ func (b *build) render() bool {
 		if errs[i] == nil && len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 			b.opt.Emit(&output.File{Path: v.page.OutPath, Data: outs[i].data})
 		}
-		if !b.cache.keep {
-			// A one-off build needs the page's source no more once its
-			// Markdown is converted: let it go to save memory.
-			v.page.Src, v.page.Body = nil, nil
+		if !b.cache.keep && v.page.Kind == content.Single {
+			// A one-off build renders the lists first: a single page's
+			// converted Markdown is seldom needed again once the page is
+			// rendered. Let it go to save memory.
+			v.release()
+			v.page.Src = nil
 		}
 	}
 	// Lists first: they may show their pages' content.
