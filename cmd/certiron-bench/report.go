@@ -105,10 +105,8 @@ func printReport(w io.Writer, rep Report) {
 		}
 		mreload := met(r.Reload.Median, g.reload)
 		t.add(p+", serve: save → reload event, median", fmt.Sprintf("%.1f ms", r.Reload.Median), hs, "–", goalCell(g.reload, " ms"), mreload)
-		// TODO(issue 13, build cache): the warm rebuild's row, once
-		// build -cache exists (see Result.Warm).
-		if r.Pages == largest {
-			t.add(p+", warm build after a one-page change", warmNote, "–", "–", fmt.Sprintf("≤ %.2f× the clean build", warmGoal), "–")
+		if r.Warm != nil {
+			t.add(p+", warm build after a one-page change, median", msCell(r.Warm.WallMedian)+fmt.Sprintf(" (%.3f× the clean build)", r.WarmRatio), "–", "–", fmt.Sprintf("≤ %.2f× the clean build", warmGoal), met(r.WarmRatio, warmGoal))
 		}
 	}
 	if g := rep.Growth; g != nil {
