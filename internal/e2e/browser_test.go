@@ -43,7 +43,22 @@ var (
 	browserOnce sync.Once
 	browserCtx  context.Context
 	browserErr  error
+	// browserStop ends the browser, and browserDir is its profile
+	// folder: TestMain removes both after the last test.
+	browserStop []context.CancelFunc
+	browserDir  string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(browserStop) - 1; i >= 0; i-- {
+		browserStop[i]()
+	}
+	if browserDir != "" {
+		os.RemoveAll(browserDir)
+	}
+	os.Exit(code)
+}
 
 // browser starts one headless Chromium for the whole test binary.
 func browser(t *testing.T) context.Context {
@@ -55,7 +70,8 @@ func browser(t *testing.T) context.Context {
 			browserErr = err
 			return
 		}
-		alloc, _ := chromedp.NewExecAllocator(context.Background(),
+		browserDir = dir
+		alloc, stopAlloc := chromedp.NewExecAllocator(context.Background(),
 			chromedp.ExecPath(path),
 			chromedp.Headless,
 			chromedp.NoSandbox,
@@ -70,7 +86,8 @@ func browser(t *testing.T) context.Context {
 			chromedp.Flag("disable-dev-shm-usage", true),
 			chromedp.WindowSize(1280, 900),
 		)
-		ctx, _ := chromedp.NewContext(alloc)
+		ctx, stopBrowser := chromedp.NewContext(alloc)
+		browserStop = []context.CancelFunc{stopAlloc, stopBrowser}
 		browserErr = chromedp.Do(ctx) // start the browser
 		browserCtx = ctx
 	})

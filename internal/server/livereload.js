@@ -81,7 +81,7 @@
       borderBottom: "4px solid " + accent, boxShadow: "0 8px 30px rgba(0,0,0,.35)",
       font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
     });
-    overlay.id = "certiron-build-error";
+    overlay.id = warning ? "certiron-build-warning" : "certiron-build-error";
     overlay.setAttribute("role", warning ? "status" : "alert");
     const close = el("button", "Dismiss", {
       float: "right", font: "inherit", color: "inherit", background: "transparent",

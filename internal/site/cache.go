@@ -119,7 +119,7 @@ func newCache(keep bool) *cache {
 
 // reservedIDs are the ids the certiron theme's layouts use; headings
 // never take them.
-var reservedIDs = []string{"main", "cookie-notice", "toc-title", "certiron-build-error"}
+var reservedIDs = []string{"main", "cookie-notice", "toc-title", "version-history", "certiron-build-error", "certiron-build-warning"}
 
 // converter returns the Markdown converter for the markup settings,
 // building it only when they change.
