@@ -136,7 +136,6 @@ type Report struct {
 	Growth   *Growth  `json:"growth,omitempty"`
 }
 
-
 func run(args []string) error {
 	fs := flag.NewFlagSet("certiron-bench", flag.ContinueOnError)
 	pagesFlag := fs.String("pages", "1000,10000", "corpus sizes, comma-separated")

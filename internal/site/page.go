@@ -60,10 +60,10 @@ type Page struct {
 	conv   func() *docEntry
 	convMu sync.Mutex
 	conved *docEntry
-	docKey   [32]byte // hash of everything the converted Markdown came from
-	toc      bool     // the page gets a table of contents
-	typo     bool     // typographic quotes
-	layout   string
+	docKey [32]byte // hash of everything the converted Markdown came from
+	toc    bool     // the page gets a table of contents
+	typo   bool     // typographic quotes
+	layout string
 }
 
 // converted returns the page's converted Markdown, converting it on
