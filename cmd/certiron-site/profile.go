@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,7 +23,7 @@ type profiler struct {
 	// The heap sampler, with -v.
 	done     chan struct{}
 	wg       sync.WaitGroup
-	peakHeap uint64
+	peakHeap atomic.Uint64 // the sampler writes it while a -v line may read it
 }
 
 // heapSampleEvery is how often -v samples the heap for its peak: a read
@@ -69,7 +70,9 @@ func (p *profiler) sample() {
 	for {
 		metrics.Read(s)
 		if s[0].Value.Kind() == metrics.KindUint64 {
-			p.peakHeap = max(p.peakHeap, s[0].Value.Uint64())
+			if v := s[0].Value.Uint64(); v > p.peakHeap.Load() {
+				p.peakHeap.Store(v) // only this goroutine stores
+			}
 		}
 		select {
 		case <-p.done:
@@ -230,7 +233,7 @@ func peakRSS() uint64 {
 func (p *profiler) printRuntime(w io.Writer) {
 	s := readGCStats()
 	if p != nil {
-		s.PeakHeap = p.peakHeap
+		s.PeakHeap = p.peakHeap.Load()
 	}
 	of := fmt.Sprintf("of the %.3f s the OS counted; %.1f%% of %.3f s by the runtime's count", s.OSCPU, 100*s.GCCPU/max(s.RuntimeCPU, 1e-9), s.RuntimeCPU)
 	if s.OSCPU <= 0 {
