@@ -132,6 +132,12 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		if res.PolicyLength > 0 {
 			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)
 		}
+		if n := min(10, len(res.Templates)); n > 0 {
+			fmt.Fprintf(stderr, "  slowest templates (%d layouts ran; a page taken from the cache runs none):\n", len(res.Templates))
+			for _, m := range res.Templates[:n] {
+				fmt.Fprintf(stderr, "    %-20s %6d calls  %10s total  %8s each\n", m.Layout, m.Calls, m.Total.Round(time.Microsecond), (m.Total / time.Duration(m.Calls)).Round(time.Microsecond))
+			}
+		}
 		for _, s := range res.Steps {
 			fmt.Fprintf(stderr, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
 		}

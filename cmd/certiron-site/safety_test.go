@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io/fs"
@@ -559,5 +561,60 @@ func TestFileNameURLs(t *testing.T) {
 				t.Errorf("build with %v = %d, want %q in\n%s", tt.files, code, w, stderr)
 			}
 		}
+	}
+}
+
+// TestManifest: -manifest lists every file written, with its size and
+// SHA-256 as on disk, its content type and cache policy, and the hashes
+// of the theme's inline scripts; it refuses a path in the output.
+func TestManifest(t *testing.T) {
+	root := newSite(t)
+	manifest := filepath.Join(t.TempDir(), "manifest.json")
+	goodBuild(t, root, "-manifest", manifest)
+	data, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Files []struct {
+			Path         string `json:"path"`
+			SHA256       string `json:"sha256"`
+			ContentType  string `json:"content_type"`
+			CacheControl string `json:"cache_control"`
+			Size         int64  `json:"size"`
+		} `json:"files"`
+		Inline []struct {
+			Kind, SHA256, CSP string
+		} `json:"inline"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	files := published(t, root)
+	if len(m.Files) != len(files) {
+		t.Errorf("manifest lists %d files, the output has %d", len(m.Files), len(files))
+	}
+	for i, f := range m.Files {
+		if i < len(files) && f.Path != files[i] {
+			t.Errorf("manifest entry %d is %s, the output's is %s", i, f.Path, files[i])
+		}
+		b, err := os.ReadFile(filepath.Join(root, "public", filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if sum := fmt.Sprintf("%x", sha256.Sum256(b)); sum != f.SHA256 || int64(len(b)) != f.Size {
+			t.Errorf("%s: manifest says %d bytes %s, the file has %d bytes %s", f.Path, f.Size, f.SHA256, len(b), sum)
+		}
+		if f.ContentType == "" || f.CacheControl == "" {
+			t.Errorf("%s: no content type or cache policy", f.Path)
+		}
+	}
+	if len(m.Inline) == 0 {
+		t.Error("the manifest records no inline script hashes")
+	}
+	code, _, stderr := runCmd("build", "-source", root, "-manifest", filepath.Join(root, "public", "m.json"))
+	if code != 1 || !strings.Contains(stderr, "refusing to write the manifest") {
+		t.Errorf("a manifest in the output = %d %s", code, stderr)
 	}
 }

@@ -112,6 +112,32 @@ type planned struct {
 type hashed struct {
 	scripts, styles []string
 	seenHash        map[string]bool
+	// templates times each layout's executions (build -v).
+	templatesMu sync.Mutex
+	templates   map[string]*TemplateMetric
+}
+
+// TemplateMetric is the time a layout took over a build, and how often
+// it ran (build -v lists the slowest, as Hugo's --templateMetrics does).
+type TemplateMetric struct {
+	Layout string
+	Calls  int
+	Total  time.Duration
+}
+
+func (b *build) timeTemplate(layout string, d time.Duration) {
+	b.templatesMu.Lock()
+	defer b.templatesMu.Unlock()
+	if b.templates == nil {
+		b.templates = map[string]*TemplateMetric{}
+	}
+	m := b.templates[layout]
+	if m == nil {
+		m = &TemplateMetric{Layout: layout}
+		b.templates[layout] = m
+	}
+	m.Calls++
+	m.Total += d
 }
 
 func (b *build) fail(errs diag.List) bool {

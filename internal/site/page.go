@@ -527,7 +527,10 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := b.theme.Execute(buf, layout, v); err != nil {
+	start := time.Now()
+	err := b.theme.Execute(buf, layout, v)
+	b.timeTemplate(layout, time.Since(start))
+	if err != nil {
 		var l diag.List
 		l.Append(v.Source, err)
 		e := l[0]

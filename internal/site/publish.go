@@ -166,6 +166,11 @@ func (b *build) host() {
 			continue
 		}
 		to := &Page{Title: r.To, URL: b.relURL(strings.TrimPrefix(r.To, "/")), Permalink: b.absURL(strings.TrimPrefix(r.To, "/"))}
+		for _, v := range b.pages {
+			if v.page.URL == r.To {
+				to.Title = v.Title // the page's name, not its address
+			}
+		}
 		b.refreshPage(out, to, r.Pos, config.File)
 	}
 }

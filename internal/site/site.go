@@ -6,6 +6,7 @@ package site
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -112,6 +113,8 @@ type Result struct {
 	Scripts, Styles []string
 	// fingerprinted are the output paths named by their content.
 	fingerprinted map[string]bool
+	// Templates are the layouts run, slowest in total first.
+	Templates []TemplateMetric
 	// Allowed lists the uses of origins that config.toml allows, with
 	// their reasons, for the report.
 	Allowed []string
@@ -254,6 +257,13 @@ func (b *Builder) build() *Result {
 	}
 	r.Sources = bd.sources()
 	r.Scripts, r.Styles = bd.scripts, bd.styles
+	for _, m := range bd.templates {
+		r.Templates = append(r.Templates, *m)
+	}
+	sort.Slice(r.Templates, func(i, j int) bool {
+		a, b := r.Templates[i], r.Templates[j]
+		return a.Total > b.Total || a.Total == b.Total && a.Layout < b.Layout
+	})
 	r.fingerprinted = map[string]bool{}
 	for _, a := range bd.assets {
 		r.fingerprinted[a.out] = true
