@@ -196,7 +196,10 @@ func (b *build) redlineView(v *Page, e *legal.Entry) *Page {
 	resolve := b.resolver(v.page)
 	red.conv = func() *docEntry {
 		return b.cache.convert(p.Rel, red.docKey, func() (*markdown.Doc, diag.List) {
-			html, errs := legal.RedlineVersions(b.conv, e.Previous, e.Version, markdown.ConvertOptions{Resolve: resolve, Marks: true})
+			// Unmarked: the two versions' marks name different files, and
+			// the diff would take every element for changed. What the
+			// audit finds here it finds, at its line, on the versions.
+			html, errs := legal.RedlineVersions(b.conv, e.Previous, e.Version, markdown.ConvertOptions{Resolve: resolve})
 			return &markdown.Doc{HTML: html}, errs
 		})
 	}
