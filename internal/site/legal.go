@@ -178,7 +178,8 @@ func (b *build) versionView(v *Page, e *legal.Entry) *Page {
 	ver.Parent = v.Parent
 	ver.toc, ver.typo = v.toc, v.typo
 	ver.docKey = keyOf(v.docKey[:], []byte(e.Source), e.Body)
-	ver.conv = b.versionConverter(ver, e.Version)
+	// Links resolve from the live page's place, not the archive's.
+	ver.conv = b.versionConverter(v, e.Version)
 	return ver
 }
 
