@@ -148,9 +148,17 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "built %d pages, %d files (%d changed, %d unchanged) into %s in %s\n",
 		res.Pages, res.Files.Len(), st.Written, st.Unchanged, *dest, time.Since(start).Round(time.Millisecond))
-	if n := len(st.Removed); n > 0 {
-		fmt.Fprintf(stdout, "removed %d file%s not produced by the site: %s; put files to publish under static/\n", n, plural(n), list(st.Removed, 10))
+	// What the last build into dest produced, as the cache remembers:
+	// a file it made that the site no longer makes (a deleted page) is
+	// no surprise; any other file someone put there by hand.
+	stale, foreign := splitRemoved(st.Removed, cache, real)
+	if n := len(stale); n > 0 {
+		fmt.Fprintf(stdout, "removed %d file%s the site no longer produces: %s\n", n, plural(n), list(stale, 10))
 	}
+	if n := len(foreign); n > 0 {
+		fmt.Fprintf(stdout, "removed %d file%s not produced by the site: %s; put files to publish under static/\n", n, plural(n), list(foreign, 10))
+	}
+	rememberOutput(cache, real, res.Files.Paths())
 	return nil
 }
 

@@ -67,3 +67,36 @@ func toolVersion() string {
 	}
 	return "unknown"
 }
+
+// outputsKey names the list of files the last build wrote into dest.
+func outputsKey(dest string) [32]byte { return sha256.Sum256([]byte("outputs\x00" + dest)) }
+
+// rememberOutput keeps the paths a build wrote into dest, for the next
+// build's summary.
+func rememberOutput(c *store.Store, dest string, paths []string) {
+	if c != nil {
+		c.Put("outputs", outputsKey(dest), paths)
+	}
+}
+
+// splitRemoved parts the files a build removed from dest into those the
+// previous build produced (stale) and the others (foreign). Without a
+// record of the previous build, every file counts as foreign.
+func splitRemoved(removed []string, c *store.Store, dest string) (stale, foreign []string) {
+	var before []string
+	if c != nil {
+		c.Get("outputs", outputsKey(dest), &before)
+	}
+	made := make(map[string]bool, len(before))
+	for _, p := range before {
+		made[p] = true
+	}
+	for _, p := range removed {
+		if made[p] {
+			stale = append(stale, p)
+		} else {
+			foreign = append(foreign, p)
+		}
+	}
+	return stale, foreign
+}

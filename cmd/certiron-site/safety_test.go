@@ -618,3 +618,20 @@ func TestManifest(t *testing.T) {
 		t.Errorf("a manifest in the output = %d %s", code, stderr)
 	}
 }
+
+// TestRemovedFilesSummary: a page deleted since the last build is named
+// as a file the site no longer produces; a file put in public/ by hand
+// as one it never produced, with where such files belong.
+func TestRemovedFilesSummary(t *testing.T) {
+	root := newSite(t)
+	cache := t.TempDir()
+	put(t, filepath.Join(root, "content/legal/terms.md"), "+++\ntitle = \"Terms\"\n+++\nTerms.\n")
+	goodBuild(t, root, "-cache", cache)
+	os.Remove(filepath.Join(root, "content/legal/terms.md"))
+	put(t, filepath.Join(root, "public/notes.txt"), "mine")
+	out := goodBuild(t, root, "-cache", cache)
+	if !strings.Contains(out, "removed 1 file the site no longer produces: legal/terms/index.html\n") ||
+		!strings.Contains(out, "removed 1 file not produced by the site: notes.txt; put files to publish under static/\n") {
+		t.Errorf("summary = %q", out)
+	}
+}
