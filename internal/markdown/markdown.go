@@ -438,7 +438,17 @@ func inlineText(n ast.Node, src []byte, forID bool) string {
 		}
 		switch t := n.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			// The text as a reader sees it: backslash escapes and
+			// character references decoded, as goldmark's renderer does
+			// (GitHub computes ids from that text: "Caf&eacute;" is
+			// "café").
+			v := t.Segment.Value(src)
+			if !t.IsRaw() {
+				v = util.UnescapePunctuations(v)
+				v = util.ResolveNumericReferences(v)
+				v = util.ResolveEntityNames(v)
+			}
+			b.Write(v)
 			if t.SoftLineBreak() {
 				b.WriteByte(' ')
 			}
@@ -465,10 +475,11 @@ func inlineText(n ast.Node, src []byte, forID bool) string {
 
 // Slug computes a heading id as GitHub does: lower case, letters, digits,
 // marks, '-' and '_' kept, each space turned into '-', everything else
-// dropped. "1. What we store" → "1-what-we-store".
+// dropped, nothing trimmed. "1. What we store" → "1-what-we-store";
+// "Your Complaint Must ..." → "your-complaint-must-".
 func Slug(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+	for _, r := range strings.ToLower(s) {
 		switch {
 		case r == ' ':
 			b.WriteByte('-')

@@ -121,7 +121,7 @@ func TestSlug(t *testing.T) {
 		{"Stripe's own Cookie Policy", "stripes-own-cookie-policy"},
 		{"snake_case and kebab-case", "snake_case-and-kebab-case"},
 		{"Ünïcödé Überschrift", "ünïcödé-überschrift"},
-		{"  trimmed  ", "trimmed"},
+		{"  trimmed  ", "--trimmed--"}, // as GitHub: nothing trimmed (goldmark trims a heading's text itself),
 		{"C++ & Go!", "c--go"},
 		{"日本語の見出し", "日本語の見出し"},
 		{"", ""},
@@ -445,5 +445,37 @@ func TestMarks(t *testing.T) {
 	want := "p@content/p.md:4:1 a@content/p.md:4:11 a@content/p.md:4:25 a@content/p.md:4:39 ul@content/p.md:6:3 li@content/p.md:6:3 a@content/p.md:6:9 p@content/p.md:8:1 img@content/p.md:8:6"
 	if strings.Join(marks, " ") != want {
 		t.Errorf("marks = %s\nwant    %s\nHTML: %s", strings.Join(marks, " "), want, doc.HTML)
+	}
+}
+
+// TestHeadingIDsAsGitHub: ids are computed from the heading's text as a
+// reader sees it (escapes and character references decoded), with the
+// typographer's dashes and ellipses as they were written, and nothing
+// trimmed, as GitHub computes them (cases from GitHub's own policies).
+func TestHeadingIDsAsGitHub(t *testing.T) {
+	tests := []struct {
+		heading     string
+		typographer bool
+		id, text    string
+	}{
+		{"## Your Complaint Must ...", true, "your-complaint-must-", "Your Complaint Must …"},
+		{"## Your Complaint Must ...", false, "your-complaint-must-", "Your Complaint Must ..."},
+		{"## Caf&eacute; Policy", false, "café-policy", "Café Policy"},
+		{"## Smith &ndash; Jones", false, "smith--jones", "Smith – Jones"},
+		{"## Terms &amp; Conditions", true, "terms--conditions", "Terms & Conditions"},
+		{"## Foo \\* bar", false, "foo--bar", "Foo * bar"},
+		{"## A -- B", true, "a----b", "A – B"},
+		{"## 1. What we store", true, "1-what-we-store", "1. What we store"},
+		{"## Q. Defense of Claims; Release", true, "q-defense-of-claims-release", "Q. Defense of Claims; Release"},
+	}
+	c := New(Options{})
+	for _, tt := range tests {
+		doc, errs := c.Convert([]byte(tt.heading+"\n"), ConvertOptions{Typographer: tt.typographer, TOC: true})
+		if len(errs) > 0 || len(doc.Headings) != 1 {
+			t.Fatalf("Convert(%q): %v", tt.heading, errs)
+		}
+		if h := doc.Headings[0]; h.ID != tt.id || h.Text != tt.text {
+			t.Errorf("Convert(%q, typographer %v) heading = %q %q, want %q %q", tt.heading, tt.typographer, h.ID, h.Text, tt.id, tt.text)
+		}
 	}
 }
