@@ -75,12 +75,12 @@ func TestLegalVersions(t *testing.T) {
 			out.WriteByte('\n')
 		}
 		// A link that did not change is not marked as changed.
-	for _, f := range res.Files.Files() {
-		if strings.HasSuffix(f.Path, "/changes/index.html") && regexp.MustCompile(`<(ins|del)[^>]*>[^<]*<a href="/legal/cookie-policy/"`).Match(f.Data) {
-			t.Errorf("%s marks the unchanged link as changed", f.Path)
+		for _, f := range res.Files.Files() {
+			if strings.HasSuffix(f.Path, "/changes/index.html") && regexp.MustCompile(`<(ins|del)[^>]*>[^<]*<a href="/legal/cookie-policy/"`).Match(f.Data) {
+				t.Errorf("%s marks the unchanged link as changed", f.Path)
+			}
 		}
-	}
-	// The same date gives the same bytes.
+		// The same date gives the same bytes.
 		again := Build(Options{Root: root, Date: d})
 		if !equalSets(res.Files, again.Files) {
 			t.Errorf("two builds on %s differ", date)
