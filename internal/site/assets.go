@@ -83,7 +83,7 @@ func (b *build) makeAsset(f staticFile, rewrite func([]byte) []byte) {
 	}
 	src := data
 	if minify.Type(f.out) != "" {
-		if data, err = minify.File(f.out, data); err != nil {
+		if data, err = b.cache.minified(f.out, data); err != nil {
 			b.res.Errors.Add(diag.Pos{File: f.source}, "minifying: %v", err)
 			return
 		}

@@ -62,6 +62,10 @@ type configured struct {
 type themed struct {
 	theme    *render.Theme
 	themeKey [32]byte
+	// shared are the templates every page is made from (baseof, the
+	// partials), sorted, listed once.
+	shared     []string
+	sharedOnce sync.Once
 }
 
 // loaded is what the content step makes: the pages and the files that

@@ -13,6 +13,7 @@ import (
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
+	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/source"
 	"github.com/certiron/certiron-site/internal/store"
 )
@@ -50,9 +51,33 @@ type cache struct {
 	puts    chan diskPut
 	putOnce sync.Once
 	putters sync.WaitGroup
+	// assets are the theme's assets as last minified: source, result.
+	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
 	sitemap    []byte
+}
+
+// minified returns the minified bytes of an asset, minifying it only
+// when its bytes changed since the last build (the dev server's
+// rebuilds).
+func (c *cache) minified(name string, src []byte) ([]byte, error) {
+	c.mu.Lock()
+	e, ok := c.assets[name]
+	c.mu.Unlock()
+	if ok && bytes.Equal(e[0], src) {
+		return e[1], nil
+	}
+	min, err := minify.File(name, src)
+	if err == nil && c.keep {
+		c.mu.Lock()
+		if c.assets == nil {
+			c.assets = map[string][2][]byte{}
+		}
+		c.assets[name] = [2][]byte{src, min}
+		c.mu.Unlock()
+	}
+	return min, err
 }
 
 // sitemapFor returns the kept sitemap when key matches.

@@ -568,14 +568,17 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 // sourcesOf lists the files a page is made from: its Markdown, its
 // layout, baseof and the partials.
 func (b *build) sourcesOf(md, layout string) []string {
-	srcs := []string{md, b.theme.Dir + "/layouts/" + layout + ".html"}
-	for name := range b.theme.Sources {
-		if strings.HasSuffix(name, "/baseof.html") || strings.Contains(name, "/partials/") {
-			srcs = append(srcs, name)
+	b.sharedOnce.Do(func() {
+		for name := range b.theme.Sources {
+			if strings.HasSuffix(name, "/baseof.html") || strings.Contains(name, "/partials/") {
+				b.shared = append(b.shared, name)
+			}
 		}
-	}
-	sort.Strings(srcs[2:])
-	return srcs
+		sort.Strings(b.shared)
+	})
+	srcs := make([]string, 0, 2+len(b.shared))
+	srcs = append(srcs, md, b.theme.Dir+"/layouts/"+layout+".html")
+	return append(srcs, b.shared...)
 }
 
 // siteKey hashes what every page depends on: config, theme, menus.
