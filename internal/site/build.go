@@ -438,7 +438,10 @@ func (b *build) pagesStep() bool {
 	for _, p := range pages {
 		v := b.view(p)
 		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
-		v.typo = p.Typographer == nil || *p.Typographer
+		// Legal text is reproduced character for character: no
+		// typographic quotes under legal/ unless the page asks for them.
+		legalPage := p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")
+		v.typo = p.Typographer == nil && !legalPage || p.Typographer != nil && *p.Typographer
 		v.docKey = keyOf(linkKey[:], p.Sum[:], []byte{boolByte(v.toc), boolByte(v.typo)})
 		v.conv = b.converter(v)
 		b.views[p] = v

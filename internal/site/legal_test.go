@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -204,5 +205,31 @@ func TestLegalNotice(t *testing.T) {
 	release(src+"\nWe also store nothing more.\n", "2026-07-01", true)
 	if v, c := notice(); v != "2026-06-01" || c != "/legal/cookie-policy/2026-06-01/changes/" {
 		t.Errorf("editorial release: notice %q %q", v, c)
+	}
+}
+
+// TestLegalTextVerbatim: under legal/ quotes, dashes and dots stay as
+// written unless the page turns the typographer on; elsewhere they are
+// made typographic.
+func TestLegalTextVerbatim(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot+"/themes", root+"/themes")
+	writeFile(t, root+"/config.toml", []byte("title = \"T\"\nbaseURL = \"https://example.org/\"\n"))
+	writeFile(t, root+"/content/_index.md", []byte("# Home\n\nWe say \"yes\" -- and more...\n"))
+	writeFile(t, root+"/content/legal/cookie-policy.md", []byte("+++\ntitle = \"Cookie Policy\"\n+++\nWe store one flag in localStorage (key: certiron.cookies_ack). We say \"yes\" -- and more...\n"))
+	writeFile(t, root+"/content/legal/terms.md", []byte("+++\ntitle = \"Terms\"\ntypographer = true\n+++\nWe say \"yes\" -- and more...\n"))
+	res := Build(Options{Root: root})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{"legal/cookie-policy/index.html", `We say &#34;yes&#34; -- and more...`},
+		{"legal/terms/index.html", `We say &ldquo;yes&rdquo; &ndash; and more&hellip;`},
+		{"index.html", `We say &ldquo;yes&rdquo; &ndash; and more&hellip;`},
+	} {
+		got := string(res.Files.Get(tt.path).Data)
+		if !strings.Contains(got, tt.want) && !strings.Contains(html.UnescapeString(got), html.UnescapeString(tt.want)) {
+			t.Errorf("%s lacks %s", tt.path, tt.want)
+		}
 	}
 }
