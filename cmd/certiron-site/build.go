@@ -228,9 +228,9 @@ func warn(res *site.Result, stderr io.Writer) {
 }
 
 // report prints a build's errors and allowed exceptions; it returns
-// errFailed when there were errors. Audit findings are grouped by rule,
-// the other errors (content, templates) come first, and a summary line
-// counts them.
+// errFailed when there were errors. The errors come in the order of their
+// positions (file, line, column), so a writer fixes a file top to
+// bottom, and a summary line counts the audit's findings by rule.
 func report(res *site.Result, stderr io.Writer) error {
 	for _, a := range res.Allowed {
 		fmt.Fprintf(stderr, "note: %s\n", a)
@@ -238,23 +238,22 @@ func report(res *site.Result, stderr io.Writer) error {
 	if len(res.Errors) == 0 {
 		return nil
 	}
-	byRule := map[string][]string{}
+	byRule := map[string]int{}
 	var rules []string
 	for _, e := range res.Errors {
-		if _, ok := byRule[e.Rule]; !ok {
+		fmt.Fprintln(stderr, e.Error())
+		if e.Rule == "" {
+			continue // not an audit finding
+		}
+		if byRule[e.Rule] == 0 {
 			rules = append(rules, e.Rule)
 		}
-		byRule[e.Rule] = append(byRule[e.Rule], e.Error())
+		byRule[e.Rule]++
 	}
-	sort.Strings(rules) // "" (not an audit finding) sorts first
+	sort.Strings(rules)
 	var counts []string
 	for _, r := range rules {
-		for _, line := range byRule[r] {
-			fmt.Fprintln(stderr, line)
-		}
-		if r != "" {
-			counts = append(counts, fmt.Sprintf("%d %s", len(byRule[r]), r))
-		}
+		counts = append(counts, fmt.Sprintf("%d %s", byRule[r], r))
 	}
 	summary := fmt.Sprintf("%d error%s", len(res.Errors), plural(len(res.Errors)))
 	if len(counts) > 0 {

@@ -285,3 +285,23 @@ func TestBuildFlags(t *testing.T) {
 		t.Errorf("bad -baseURL = %d %q", code, stderr)
 	}
 }
+
+// TestErrorsInSourceOrder: a build's errors come in the order of their
+// positions, whatever rule found them, so a writer reads a file's
+// problems top to bottom; the summary still counts them by rule.
+func TestErrorsInSourceOrder(t *testing.T) {
+	root := newSite(t)
+	page := "---\ntitle: Oops\n---\n\n# Oops\n\nSee [terms](/legal/nope/) and [x](#missing).\n\nAlso [a](#gone-too) and [b](/nowhere/).\n"
+	if err := os.WriteFile(filepath.Join(root, "content", "oops.md"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd("build", "-source", root, "-cache", "off")
+	want := "content/oops.md:7:13: link: /legal/nope/ does not exist in the built site (no legal/nope/index.html)\n" +
+		"content/oops.md:7:35: anchor: #missing: there is no id=\"missing\" on /oops/\n" +
+		"content/oops.md:9:10: anchor: #gone-too: there is no id=\"gone-too\" on /oops/\n" +
+		"content/oops.md:9:29: link: /nowhere/ does not exist in the built site (no nowhere/index.html)\n" +
+		"4 errors (audit: 2 anchor, 2 link); nothing was written\n"
+	if code != 1 || stderr != want {
+		t.Errorf("build = %d:\n%s\nwant 1:\n%s", code, stderr, want)
+	}
+}
