@@ -101,6 +101,9 @@ func TestParseErrors(t *testing.T) {
 		{"yaml duplicate", "---\ntitle: x\nhero:\n  a: 1\n  a: 2\n---\n", `content/p.md:5:3: front matter key "hero.a" is already defined at line 4`},
 		{"yaml syntax", "---\ntitle: x\nlist:\n  - a\n - b\n---\n", "content/p.md:4: front matter: did not find expected key"},
 		{"yaml syntax on the first line", "---\ntitle: a: b\n---\n", "content/p.md:2: front matter: mapping values are not allowed in this context"},
+		{"yaml quote never closed on the first line", "---\ntitle: \"Oops\ndate: 2026-11-01\n---\nbody\n", `content/p.md:2:8: front matter: this " is never closed; end the value with "`},
+		{"yaml quote never closed later", "---\ntitle: \"Fine \\\" here\" # a \"comment\nsummary: 'It''s # fine'\ntags: ['a', 'b\n---\n", `content/p.md:4:13: front matter: this ' is never closed; end the value with '`},
+		{"yaml quote never closed after a multi-line one", "---\ntitle: \"two\n  lines\"\nx: é \"ok\"\ny: [\"a\", \"b]\n---\n", `content/p.md:5:10: front matter: this " is never closed`},
 		{"yaml key not a name", "---\n[a, b]: 1\n---\n", "content/p.md:2:1: front matter keys must be names, not a list"},
 		{"toml syntax column", "+++\ntitle = \"x\"\n\"é\" = = 3\n+++\n", "content/p.md:3:7: "},
 	}

@@ -141,7 +141,7 @@ func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter,
 	case "yaml":
 		var doc yaml.Node
 		if err := yaml.Unmarshal(fm, &doc); err != nil {
-			return nil, yamlError(name, fmLine, err)
+			return nil, yamlError(name, fmLine, fm, err)
 		}
 		if len(doc.Content) == 0 {
 			return out, nil
@@ -155,7 +155,7 @@ func ParseFrontMatter(name, format string, fm []byte, fmLine int) (*FrontMatter,
 			return nil, errs
 		}
 		if err := root.Decode(&raw); err != nil {
-			return nil, yamlError(name, fmLine, err)
+			return nil, yamlError(name, fmLine, fm, err)
 		}
 	}
 	var errs diag.List
@@ -384,8 +384,8 @@ func normalize(v any) any {
 }
 
 // yamlError turns a go.yaml.in/yaml/v3 error into diag errors at the
-// file's lines. fmLine is the file line the front matter starts on.
-func yamlError(name string, fmLine int, err error) diag.List {
+// file's lines. fmLine is the file line the front matter fm starts on.
+func yamlError(name string, fmLine int, fm []byte, err error) diag.List {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		var errs diag.List
@@ -396,7 +396,59 @@ func yamlError(name string, fmLine int, err error) diag.List {
 		return errs
 	}
 	line, msg := yamlLocation(err.Error())
+	if msg == "found unexpected end of stream" {
+		// An unclosed quote: the library names the line where it ran out
+		// of text (or, for a quote on the first line, the last line), so
+		// find the quote that is still open at the end.
+		if l, col, q := unclosedQuote(fm); l > 0 {
+			return diag.List{diag.Errorf(diag.Pos{File: name, Line: l + fmLine - 1, Col: col}, "front matter: this %c is never closed; end the value with %c", q, q)}
+		}
+	}
 	return diag.List{diag.Errorf(diag.Pos{File: name, Line: max(line, 1) + fmLine - 1}, "front matter: %s", msg)}
+}
+
+// unclosedQuote returns the 1-based line and column (in characters) of
+// the quote that opens a YAML scalar in fm and is still open at its end,
+// and the quote; line is 0 when every quoted scalar is closed. A quote
+// opens a scalar where a value starts: at a line's indentation, or after
+// ": ", "- ", "[", "{" or ",". In a "…" scalar a backslash escapes the
+// next character, in a '…' scalar a doubled quote stands for one; a #
+// after a space outside quotes starts a comment. It reads only as much YAML as finding an unclosed quote needs.
+func unclosedQuote(fm []byte) (line, col int, quote byte) {
+	var open byte // the quote of the scalar being read, or 0
+	var openLine, openCol int
+	for i, text := range strings.Split(string(fm), "\n") {
+		prev := byte(0) // the last non-space byte outside quotes on this line
+		for j := 0; j < len(text); j++ {
+			c := text[j]
+			if open != 0 {
+				switch {
+				case open == '"' && c == '\\':
+					j++ // an escape: the next byte is not the end
+				case open == '\'' && c == '\'' && j+1 < len(text) && text[j+1] == '\'':
+					j++ // '' is a quote inside the scalar
+				case c == open:
+					open, prev = 0, c
+				}
+				continue
+			}
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case c == '#' && (j == 0 || text[j-1] == ' ' || text[j-1] == '\t'):
+				j = len(text) // a comment to the end of the line
+				continue
+			case (c == '"' || c == '\'') && (prev == 0 || prev == ':' || prev == '-' || prev == '[' || prev == '{' || prev == ','):
+				open, openLine, openCol = c, i+1, utf8.RuneCountInString(text[:j])+1
+				continue
+			}
+			prev = c
+		}
+	}
+	if open == 0 {
+		return 0, 0, 0
+	}
+	return openLine, openCol, open
 }
 
 // yamlLocation reads the line go.yaml.in/yaml/v3 (v3.0.6) writes at the
