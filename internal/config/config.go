@@ -358,8 +358,14 @@ func tomlError(name string, lineOffset int, src []byte, err error) *diag.Error {
 			msg = strings.ToLower(msg[:1]) + msg[1:]
 		}
 		line, col := pe.Position.Line, pe.Position.Col
-		if l, c := diag.LineCol(src, pe.Position.Start); len(src) > 0 && pe.Position.Start <= len(src) && l == line {
-			col = c
+		// BurntSushi's offset for a control character is one byte early
+		// (-1 at the very start), so its own column can name the end of
+		// the line before: the offset after it is tried too.
+		for _, off := range []int{pe.Position.Start, pe.Position.Start + 1} {
+			if l, c := diag.LineCol(src, off); off >= 0 && off <= len(src) && l == line {
+				col = c
+				break
+			}
 		}
 		return diag.Errorf(diag.Pos{File: name, Line: line + lineOffset, Col: col}, "%s", msg)
 	}

@@ -68,6 +68,7 @@ func TestParseErrors(t *testing.T) {
 		{"no title", "baseURL = \"https://x.org/\"\n", "config.toml: title is required"},
 		{"bad base", "title = \"x\"\nbaseURL = \"example.org\"\n", `config.toml:2:1: baseURL "example.org" must be an absolute http(s) URL`},
 		{"syntax column in characters", "title = \"x\"\n\"ü\" = = 1\n", "config.toml:2:7: "},
+		{"control character", "title = \"x\"\n\x02\n", "config.toml:2:1: "},
 		{"theme escapes", "title = \"x\"\ntheme = \"../x\"\n", `config.toml:2:1: theme "../x" must be a folder name`},
 		{"allow without reason", "title = \"x\"\n[[audit.allow_origins]]\norigin = \"https://a.org\"\n", "needs a reason"},
 	}

@@ -105,6 +105,7 @@ func TestParseErrors(t *testing.T) {
 		{"yaml quote never closed later", "---\ntitle: \"Fine \\\" here\" # a \"comment\nsummary: 'It''s # fine'\ntags: ['a', 'b\n---\n", `content/p.md:4:13: front matter: this ' is never closed; end the value with '`},
 		{"yaml quote never closed after a multi-line one", "---\ntitle: \"two\n  lines\"\nx: é \"ok\"\ny: [\"a\", \"b]\n---\n", `content/p.md:5:10: front matter: this " is never closed`},
 		{"yaml key not a name", "---\n[a, b]: 1\n---\n", "content/p.md:2:1: front matter keys must be names, not a list"},
+		{"toml control character", "+++\n\x02\n+++\n", "content/p.md:2:1: TOML files cannot contain control characters"},
 		{"toml syntax column", "+++\ntitle = \"x\"\n\"é\" = = 3\n+++\n", "content/p.md:3:7: "},
 	}
 	for _, tt := range tests {

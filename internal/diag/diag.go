@@ -130,11 +130,11 @@ func (l List) Error() string {
 }
 
 // LineCol returns the 1-based line and column (counted in characters, as
-// editors count them) of byte offset off in src.
+// editors count them) of byte offset off in src. An offset outside src
+// is taken as its nearest end (a parser's position can be -1 or past
+// the end), so no position ever crashes a report.
 func LineCol(src []byte, off int) (line, col int) {
-	if off > len(src) {
-		off = len(src)
-	}
+	off = min(max(off, 0), len(src))
 	line = 1
 	start := 0
 	for i := 0; i < off; i++ {

@@ -29,7 +29,7 @@ func TestPos(t *testing.T) {
 func TestLineCol(t *testing.T) {
 	src := []byte("ab\ncafé x\n\nz")
 	tests := []struct{ off, line, col int }{
-		{0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {9, 2, 6}, {11, 3, 1}, {12, 4, 1}, {99, 4, 2},
+		{-1, 1, 1}, {0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {9, 2, 6}, {11, 3, 1}, {12, 4, 1}, {99, 4, 2},
 	}
 	for _, tt := range tests {
 		if l, c := LineCol(src, tt.off); l != tt.line || c != tt.col {
