@@ -104,6 +104,8 @@ func TestParseErrors(t *testing.T) {
 		{"yaml quote never closed on the first line", "---\ntitle: \"Oops\ndate: 2026-11-01\n---\nbody\n", `content/p.md:2:8: front matter: this " is never closed; end the value with "`},
 		{"yaml quote never closed later", "---\ntitle: \"Fine \\\" here\" # a \"comment\nsummary: 'It''s # fine'\ntags: ['a', 'b\n---\n", `content/p.md:4:13: front matter: this ' is never closed; end the value with '`},
 		{"yaml quote never closed after a multi-line one", "---\ntitle: \"two\n  lines\"\nx: é \"ok\"\ny: [\"a\", \"b]\n---\n", `content/p.md:5:10: front matter: this " is never closed`},
+		{"yaml tab indentation", "---\ntitle: T\ntags:\n  \t- a\n---\n", "content/p.md:4:3: front matter: a tab in the indentation; YAML indents with spaces only"},
+		{"yaml tab on the first line", "---\n\ttitle: T\n---\n", "content/p.md:2:1: front matter: a tab in the indentation"},
 		{"yaml key not a name", "---\n[a, b]: 1\n---\n", "content/p.md:2:1: front matter keys must be names, not a list"},
 		{"toml control character", "+++\n\x02\n+++\n", "content/p.md:2:1: TOML files cannot contain control characters"},
 		{"toml syntax column", "+++\ntitle = \"x\"\n\"é\" = = 3\n+++\n", "content/p.md:3:7: "},

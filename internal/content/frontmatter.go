@@ -404,6 +404,17 @@ func yamlError(name string, fmLine int, fm []byte, err error) diag.List {
 			return diag.List{diag.Errorf(diag.Pos{File: name, Line: l + fmLine - 1, Col: col}, "front matter: this %c is never closed; end the value with %c", q, q)}
 		}
 	}
+	if msg == "found character that cannot start any token" {
+		// Most often a tab where YAML allows only spaces. An error on
+		// the first line comes with no line (yamlLocation).
+		l := max(line, 1)
+		if lines := strings.Split(string(fm), "\n"); l <= len(lines) {
+			text := lines[l-1]
+			if i := strings.IndexByte(text, '\t'); i >= 0 && strings.TrimLeft(text[:i], " ") == "" {
+				return diag.List{diag.Errorf(diag.Pos{File: name, Line: l + fmLine - 1, Col: i + 1}, "front matter: a tab in the indentation; YAML indents with spaces only")}
+			}
+		}
+	}
 	return diag.List{diag.Errorf(diag.Pos{File: name, Line: max(line, 1) + fmLine - 1}, "front matter: %s", msg)}
 }
 
