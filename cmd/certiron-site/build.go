@@ -151,12 +151,14 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	// What the last build into dest produced, as the cache remembers:
 	// a file it made that the site no longer makes (a deleted page) is
 	// no surprise; any other file someone put there by hand.
-	stale, foreign := splitRemoved(st.Removed, cache, real)
+	stale, foreign, known := splitRemoved(st.Removed, cache, real)
 	if n := len(stale); n > 0 {
 		fmt.Fprintf(stdout, "removed %d file%s the site no longer produces: %s\n", n, plural(n), list(stale, 10))
 	}
-	if n := len(foreign); n > 0 {
+	if n := len(foreign); n > 0 && known {
 		fmt.Fprintf(stdout, "removed %d file%s not produced by the site: %s; put files to publish under static/\n", n, plural(n), list(foreign, 10))
+	} else if n > 0 {
+		fmt.Fprintf(stdout, "removed %d file%s the site does not produce: %s; put files to publish under static/\n", n, plural(n), list(foreign, 10))
 	}
 	rememberOutput(cache, real, res.Files.Paths())
 	return nil

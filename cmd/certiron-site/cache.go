@@ -80,12 +80,14 @@ func rememberOutput(c *store.Store, dest string, paths []string) {
 }
 
 // splitRemoved parts the files a build removed from dest into those the
-// previous build produced (stale) and the others (foreign). Without a
-// record of the previous build, every file counts as foreign.
-func splitRemoved(removed []string, c *store.Store, dest string) (stale, foreign []string) {
+// previous build produced (stale) and the others (foreign). known is
+// false when there is no record of the previous build (no cache, or
+// none for dest): then every file is in foreign, and no one can say
+// which kind it is.
+func splitRemoved(removed []string, c *store.Store, dest string) (stale, foreign []string, known bool) {
 	var before []string
 	if c != nil {
-		c.Get("outputs", outputsKey(dest), &before)
+		known = c.Get("outputs", outputsKey(dest), &before)
 	}
 	made := make(map[string]bool, len(before))
 	for _, p := range before {
@@ -98,5 +100,5 @@ func splitRemoved(removed []string, c *store.Store, dest string) (stale, foreign
 			foreign = append(foreign, p)
 		}
 	}
-	return stale, foreign
+	return stale, foreign, known
 }

@@ -27,7 +27,16 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	// The build cache defaults to the user's cache folder: the tests
+	// (and the builds they start as processes) get one of their own.
+	dir, err := os.MkdirTemp("", "certiron-site-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // command returns the command as a process of its own.
@@ -633,5 +642,15 @@ func TestRemovedFilesSummary(t *testing.T) {
 	if !strings.Contains(out, "removed 1 file the site no longer produces: legal/terms/index.html\n") ||
 		!strings.Contains(out, "removed 1 file not produced by the site: notes.txt; put files to publish under static/\n") {
 		t.Errorf("summary = %q", out)
+	}
+
+	// With no record of the last build, the two cannot be told apart,
+	// and the summary does not guess.
+	put(t, filepath.Join(root, "public/legal/old/index.html"), "old page")
+	put(t, filepath.Join(root, "public/notes.txt"), "mine")
+	out = goodBuild(t, root, "-cache", "off")
+	if !strings.Contains(out, "removed 2 files the site does not produce: legal/old/index.html, notes.txt; put files to publish under static/\n") ||
+		strings.Contains(out, "no longer produces") || strings.Contains(out, "not produced by the site") {
+		t.Errorf("summary with -cache off = %q", out)
 	}
 }
