@@ -53,9 +53,12 @@ type configured struct {
 	cfg    *config.Config
 	cfgSrc []byte
 	cfgKey [32]byte
-	src    *source.Tree // the site's files, with config.toml's ignore list
-	date   time.Time    // the build date (midnight UTC)
-	conv   *markdown.Converter
+	// origin and basePath are cfg.Origin() and cfg.BasePath(), which
+	// parse baseURL each time, worked out once: every URL uses them.
+	origin, basePath string
+	src              *source.Tree // the site's files, with config.toml's ignore list
+	date             time.Time    // the build date (midnight UTC)
+	conv             *markdown.Converter
 }
 
 // themed is what the theme step makes.
@@ -184,6 +187,7 @@ func (b *build) loadConfig() bool {
 		cfg.BaseURL = over.BaseURL
 	}
 	b.cfg = cfg
+	b.origin, b.basePath = cfg.Origin(), cfg.BasePath()
 	b.cfgSrc = src
 	b.res.Warnings = append(b.res.Warnings, cfg.Warnings...)
 	b.src = b.src.WithIgnore(cfg.Ignore)
@@ -340,14 +344,14 @@ func (b *build) relURL(p string) string {
 	if b.cfg == nil {
 		return "/" + strings.TrimPrefix(p, "/")
 	}
-	return b.cfg.BasePath() + strings.TrimPrefix(p, "/")
+	return b.basePath + strings.TrimPrefix(p, "/")
 }
 
 func (b *build) absURL(p string) string {
 	if b.cfg == nil {
 		return p
 	}
-	return b.cfg.Origin() + b.relURL(p)
+	return b.origin + b.relURL(p)
 }
 
 // resolver returns the link resolver for page p: a link to a content file
