@@ -186,19 +186,51 @@ func runHelp(args []string, stdout, stderr io.Writer) error {
 	return cmd([]string{"-h"}, stdout, stdout)
 }
 
+// parseArgs parses a subcommand's flags, which may come before or after
+// its file arguments, and returns the file arguments; -h prints the usage
+// and returns flag.ErrHelp.
+func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	fs.SetOutput(stderr)
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, flag.ErrHelp
+			}
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return files, nil
+		}
+		files = append(files, args[0])
+		args = args[1:]
+	}
+}
+
 // parseFlags parses a subcommand's flags; -h prints them and succeeds.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "certiron-site %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	files, err := parseArgs(fs, args, stderr)
+	if err == nil && len(files) > 0 {
+		fmt.Fprintf(stderr, "certiron-site %s: unexpected argument %q\n", fs.Name(), files[0])
 		fs.Usage()
 		return errUsage
 	}
-	return nil
+	return err
+}
+
+// setUsage makes text, then the flags, a command's usage message.
+func setUsage(fs *flag.FlagSet, text string) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), text)
+		fs.PrintDefaults()
+	}
+}
+
+// usageError prints a command's usage mistake and its usage, and returns
+// errUsage (exit status 2).
+func usageError(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), "certiron-site "+fs.Name()+": "+format+"\n\n", args...)
+	fs.Usage()
+	return errUsage
 }

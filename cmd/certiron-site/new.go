@@ -40,10 +40,7 @@ type archetypeData struct {
 func runNew(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
 	source := fs.String("source", ".", "site folder holding config.toml, content/, themes/ and static/")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), newUsage)
-		fs.PrintDefaults()
-	}
+	setUsage(fs, newUsage)
 	files, err := parseArgs(fs, args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -51,21 +48,16 @@ func runNew(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	usageError := func(format string, args ...any) error {
-		fmt.Fprintf(stderr, "certiron-site new: "+format+"\n\n", args...)
-		fs.Usage()
-		return errUsage
-	}
 	if len(files) != 1 {
-		return usageError("name one page to create, e.g. content/legal/privacy-policy.md")
+		return usageError(fs, "name one page to create, e.g. content/legal/privacy-policy.md")
 	}
 	page := siteRel(*source, files[0])
 	rel, ok := strings.CutPrefix(page, content.Dir+"/")
 	if !ok || rel == "" {
-		return usageError("%s is not under content/: pages are created as content/PATH.md", page)
+		return usageError(fs, "%s is not under content/: pages are created as content/PATH.md", page)
 	}
 	if path.Ext(rel) != ".md" {
-		return usageError("%s does not end in .md: pages are Markdown files", page)
+		return usageError(fs, "%s does not end in .md: pages are Markdown files", page)
 	}
 	refuse := func(format string, args ...any) error {
 		fmt.Fprintf(stderr, "certiron-site new: "+format+"\n", args...)

@@ -30,10 +30,7 @@ func runRelease(args []string, stdout, stderr io.Writer) error {
 	effective := fs.String("effective", "", "the date the version takes effect, as `YYYY-MM-DD` (required)")
 	summary := fs.String("summary", "", "what changed, as a `TEXT` of one or two sentences shown in the history, the feed and the notice (required)")
 	editorial := fs.Bool("editorial", false, "a change that does not alter meaning (a typo, a broken link): recorded, but the notice is not shown again")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), releaseUsage)
-		fs.PrintDefaults()
-	}
+	setUsage(fs, releaseUsage)
 	files, err := parseArgs(fs, args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -41,24 +38,19 @@ func runRelease(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	usageError := func(format string, args ...any) error {
-		fmt.Fprintf(stderr, "certiron-site release: "+format+"\n\n", args...)
-		fs.Usage()
-		return errUsage
-	}
 	switch {
 	case len(files) == 0:
-		return usageError("name the page to release, e.g. content/legal/cookie-policy.md")
+		return usageError(fs, "name the page to release, e.g. content/legal/cookie-policy.md")
 	case len(files) > 1:
-		return usageError("release one page at a time, not %d", len(files))
+		return usageError(fs, "release one page at a time, not %d", len(files))
 	case *effective == "":
-		return usageError("-effective is required: the date the version takes effect, e.g. -effective %s", time.Now().UTC().Format(legal.DateFormat))
+		return usageError(fs, "-effective is required: the date the version takes effect, e.g. -effective %s", time.Now().UTC().Format(legal.DateFormat))
 	case strings.TrimSpace(*summary) == "":
-		return usageError(`-summary is required: what changed, e.g. -summary "Adds a privacy-respecting analytics tool."`)
+		return usageError(fs, `-summary is required: what changed, e.g. -summary "Adds a privacy-respecting analytics tool."`)
 	}
 	when, err := time.Parse(legal.DateFormat, *effective)
 	if err != nil {
-		return usageError("-effective %q is not a date like 2026-11-28", *effective)
+		return usageError(fs, "-effective %q is not a date like 2026-11-28", *effective)
 	}
 	refuse := func(format string, args ...any) error {
 		fmt.Fprintf(stderr, "certiron-site release: "+format+"\n", args...)
@@ -121,28 +113,6 @@ func runRelease(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "released %s: the %s effective %s\n%s\ncommit these files to publish it\n",
 		page, kind, when.Format(legal.DateFormat), strings.Join(report, "\n"))
 	return nil
-}
-
-// parseArgs parses a subcommand's flags, which may come before or after
-// its file arguments, and returns the file arguments; -h prints the usage
-// and returns flag.ErrHelp.
-func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
-	fs.SetOutput(stderr)
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, flag.ErrHelp
-			}
-			return nil, errUsage
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return files, nil
-		}
-		files = append(files, args[0])
-		args = args[1:]
-	}
 }
 
 // siteRel turns a file argument into a slash path inside the site: as
