@@ -527,6 +527,20 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
+// copyFile publishes the site's file as it is at out, if the plan
+// accepted out; from names it in errors and as the file's source.
+func (b *build) copyFile(file source.File, out, from string) {
+	if !b.files.Planned(out) {
+		return
+	}
+	data, err := b.src.Read(file)
+	if err != nil {
+		b.res.Errors.Add(diag.Pos{File: from}, "%v", err)
+		return
+	}
+	b.put(&output.File{Path: out, Data: data, Sources: []string{from}})
+}
+
 // extras makes everything that is not a page: theme assets, static
 // files, bundle files, aliases, 404.html, the sitemap, robots.txt and
 // _headers.
@@ -535,27 +549,11 @@ func (b *build) extras() bool {
 		return false
 	}
 	for _, f := range b.statics {
-		if !b.files.Planned(f.out) {
-			continue
-		}
-		data, err := b.src.Read(f.file)
-		if err != nil {
-			b.res.Errors.Add(diag.Pos{File: f.source}, "%v", err)
-			continue
-		}
-		b.put(&output.File{Path: f.out, Data: data, Sources: []string{f.source}})
+		b.copyFile(f.file, f.out, f.source)
 	}
 	b.putAssets()
 	for _, a := range b.tree.Assets {
-		if !b.files.Planned(a.OutPath) {
-			continue
-		}
-		data, err := b.src.Read(a.File)
-		if err != nil {
-			b.res.Errors.Add(diag.Pos{File: a.Source}, "%v", err)
-			continue
-		}
-		b.put(&output.File{Path: a.OutPath, Data: data, Sources: []string{a.Source}})
+		b.copyFile(a.File, a.OutPath, a.Source)
 	}
 	b.aliases()
 	b.notFound()
