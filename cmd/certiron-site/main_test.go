@@ -41,25 +41,13 @@ func runCmd(args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), e.String()
 }
 
-// snapshot records every file under dir with its bytes' hash and mtime.
+// snapshot records every file under dir with its bytes' hash and mtime,
+// as one comparable text.
 func snapshot(t *testing.T, dir string) string {
 	t.Helper()
 	var lines []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		fi, _ := d.Info()
-		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%s %x %d", rel, sha256.Sum256(data), fi.ModTime().UnixNano()))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for rel, f := range outputFiles(t, dir) {
+		lines = append(lines, fmt.Sprintf("%s %x %d", rel, f.sum, f.mtime.UnixNano()))
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
