@@ -24,12 +24,12 @@ func (b *build) audit() bool {
 		allow = append(allow, check.Allow{Origin: a.Origin, Reason: a.Reason})
 	}
 	rep := b.cache.auditor.Run(b.files, check.Options{
-		SiteOrigin:   b.cfg.Origin(),
-		PolicyPath:   strings.TrimPrefix(b.bannerData.PolicyURL, b.cfg.BasePath()) + "index.html",
+		SiteOrigin:   b.origin,
+		PolicyPath:   strings.TrimPrefix(b.bannerData.PolicyURL, b.basePath) + "index.html",
 		PolicySource: content.Dir + "/" + PolicyPage,
 		AllowOrigins: allow,
 		OutputPrefix: "public/",
-		BasePath:     b.cfg.BasePath(),
+		BasePath:     b.basePath,
 		Missing:      b.missing,
 		Locate:       b.locate,
 	})
