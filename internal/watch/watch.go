@@ -33,6 +33,9 @@ type Options struct {
 	// formed, when set (by this package's tests), is called each time a
 	// batch is formed and waits for the receiver, with its paths.
 	formed func(paths []string)
+	// failAdd, when set (by this package's tests), is called before a
+	// folder's watch is added; its error stands for the system's.
+	failAdd func(dir string) error
 }
 
 // Batch is one debounced burst of changes.
@@ -158,6 +161,11 @@ func (w *Watcher) add(dir string) error {
 	defer w.mu.Unlock()
 	if w.watched[dir] {
 		return nil
+	}
+	if w.opt.failAdd != nil {
+		if err := w.opt.failAdd(dir); err != nil {
+			return err
+		}
 	}
 	if err := w.fs.Add(dir); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -380,5 +381,64 @@ func TestCloseEndsEverything(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after Close, %d before", n, before)
+	}
+}
+
+// TestFoldersThatCannotBeWatched: a folder whose watch the system refuses
+// (the watch limit, a permission) is named on Errors, at start and when
+// it appears later, and the rest of the tree is still watched (issue 9,
+// finding 10: such errors were swallowed, leaving folders unwatched
+// without a word).
+func TestFoldersThatCannotBeWatched(t *testing.T) {
+	dir := tree(t)
+	write(t, filepath.Join(dir, "content", "locked", "a.md"), "a")
+	refused := errors.New("no more watches")
+	w := start(t, Options{failAdd: func(d string) error {
+		if filepath.Base(d) == "locked" {
+			return refused
+		}
+		return nil
+	}}, filepath.Join(dir, "content"))
+
+	wantError := func(folder string) {
+		t.Helper()
+		select {
+		case err := <-w.Errors():
+			if !errors.Is(err, refused) || !strings.Contains(err.Error(), "cannot watch "+folder) {
+				t.Errorf("error = %v, want one naming %s", err, folder)
+			}
+		case b := <-w.Batches():
+			t.Fatalf("batch %v before the error about %s", b.Paths, folder)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no error about %s within 5s", folder)
+		}
+	}
+	wantError(filepath.Join(dir, "content", "locked"))
+
+	write(t, filepath.Join(dir, "content", "legal", "x.md"), "edited")
+	if got, want := next(t, w, dir), []string{"content/legal/x.md"}; !slices.Equal(got, want) {
+		t.Errorf("batch = %v, want %v", got, want)
+	}
+
+	// A new folder with one that cannot be watched inside: the batch has
+	// what was found, and the refusal is named too.
+	write(t, filepath.Join(dir, "content", "press", "locked", "b.md"), "b")
+	var batch []string
+	var named bool
+	for batch == nil || !named {
+		select {
+		case b := <-w.Batches():
+			batch = b.Paths
+		case err := <-w.Errors():
+			named = errors.Is(err, refused) && strings.Contains(err.Error(), "cannot watch "+filepath.Join(dir, "content", "press", "locked"))
+			if !named {
+				t.Fatalf("error = %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("after a new folder: batch %v, error named %v", batch, named)
+		}
+	}
+	if !slices.Contains(batch, filepath.Join(dir, "content", "press")) {
+		t.Errorf("batch %v lacks the new folder", batch)
 	}
 }
