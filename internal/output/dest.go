@@ -159,7 +159,9 @@ func lockHeld(f *os.File, name string) bool {
 // RemoveStale removes the temporary folders that builds for dest killed
 // before they finished left beside it: only names of this tool's own
 // pattern, and never one whose build is still running (its lock is held).
-// It returns the names removed.
+// A build killed while it applied its changes to dest left a journal of
+// them: those are undone first, so dest is again the output it was. It
+// returns the names removed.
 func RemoveStale(dest string) []string {
 	parent := filepath.Dir(dest)
 	prefix := tempPrefix(dest)
@@ -185,6 +187,14 @@ func RemoveStale(dest string) []string {
 				continue // a build is running
 			}
 		case !errors.Is(err, fs.ErrNotExist):
+			continue
+		}
+		if undoStale(dest, dir) != nil {
+			// Its changes to dest could not all be undone: keep the
+			// files it moved aside rather than lose them.
+			if f != nil {
+				f.Close()
+			}
 			continue
 		}
 		os.RemoveAll(dir)

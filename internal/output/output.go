@@ -4,7 +4,6 @@ package output
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -110,32 +110,44 @@ func Write(s *Set, dest string) (WriteStats, error) {
 	return w.Commit(s)
 }
 
-// Writer writes a new output into a fresh folder beside dest while a
-// build is still running, and puts it in dest's place at Commit, in one
-// rename, once every file is written: until then dest is exactly as it
-// was, and after Abort (a failed or interrupted build) it still is.
+// Writer writes a build's output while the build is still running, and
+// makes it dest's content at Commit, once every file is written and
+// checked: until then dest is exactly as it was, and after Abort (a
+// failed or interrupted build) it still is.
 //
-// Nothing in the new folder is ever opened for writing if it exists: a
-// file is created once (O_EXCL), so no write can go through a link into
-// the previous output. A file whose bytes equal those already in dest is
-// hard-linked to it instead (never written again, so sharing the inode
-// is safe), keeping its modification time, so upload tools see only real
-// changes. Files are not fsynced: public/ can always be built again, and
-// a flush of every file would cost more than the build.
+// When dest does not exist yet, the files are written into a fresh
+// folder beside it, renamed into place at Commit. When it does, each
+// file is compared with the one at its path in dest: an equal file is
+// left as it is (its bytes, inode and modification time untouched, so
+// upload tools see only real changes), a new or changed one is staged
+// in the temporary folder beside dest. Commit then applies the changes
+// in place (see apply): it writes a journal of every step first, keeps
+// each replaced or removed file in the temporary folder until the end,
+// and undoes every step if one fails, or, when a killed build left the
+// journal, at the start of the next build (RemoveStale). A build that
+// changes one page of thousands moves one file.
+//
+// Nothing is ever opened for writing if it exists: a file is created
+// once (O_EXCL) in the temporary folder, so no write can go through a
+// link into the previous output. Files are not fsynced: public/ can
+// always be built again, and a flush of every file would cost more than
+// the build.
 //
 // Add may be called from many goroutines.
 type Writer struct {
 	// Stale names the temporary folders of killed builds that NewWriter
-	// removed.
+	// removed (after undoing their unfinished changes to dest).
 	Stale []string
 
 	dest, tmp string
+	inPlace   bool // dest exists: changes are staged and applied at Commit
 	lock      *tempLock
 	next      chan *File
 	sending   sync.RWMutex // held to send on next; finish takes it to close next
 	wg        sync.WaitGroup
 	mu        sync.Mutex
 	added     map[string][]byte // path → the bytes written
+	staged    map[string]string // in place: path → its staged file's name in tmp
 	dirs      map[string]bool   // folders made
 	st        WriteStats
 	err       error
@@ -155,14 +167,23 @@ func NewWriter(dest string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string][]byte{}, dirs: map[string]bool{}}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string][]byte{}, staged: map[string]string{}, dirs: map[string]bool{}}
+	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+		w.inPlace = true
+		if err := os.Mkdir(filepath.Join(w.tmp, stagedDir), 0o755); err != nil {
+			w.Abort()
+			return nil, err
+		}
+	}
 	for range runtime.GOMAXPROCS(0) * 2 {
 		w.wg.Go(func() {
 			for f := range w.next {
-				err := w.mkdirs(path.Dir(f.Path))
-				kept := false
-				if err == nil {
-					kept, err = writeOne(f, w.dest, w.tmp)
+				var kept bool
+				var err error
+				if w.inPlace {
+					kept, err = w.stage(f)
+				} else if err = w.mkdirs(path.Dir(f.Path)); err == nil {
+					err = create(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), f.Data)
 				}
 				w.mu.Lock()
 				switch {
@@ -203,6 +224,30 @@ func (w *Writer) mkdirs(d string) error {
 	return nil
 }
 
+// stage compares f with the file at its path in dest and, unless they
+// are equal, writes f into the temporary folder for Commit to move into
+// place. kept reports the equal file, left as it is.
+func (w *Writer) stage(f *File) (kept bool, err error) {
+	if sameFile(filepath.Join(w.dest, filepath.FromSlash(f.Path)), f.Data) {
+		return true, nil
+	}
+	w.mu.Lock()
+	name := filepath.Join(stagedDir, strconv.Itoa(len(w.staged)))
+	w.staged[f.Path] = name
+	w.mu.Unlock()
+	return false, create(filepath.Join(w.tmp, name), f.Data)
+}
+
+// sameFile reports whether name is a regular file holding exactly data.
+func sameFile(name string, data []byte) bool {
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := os.ReadFile(name)
+	return err == nil && bytes.Equal(old, data)
+}
+
 // Add writes f now, ahead of Commit. Each path is written once: a second
 // Add of a path is an error reported by Commit.
 func (w *Writer) Add(f *File) {
@@ -236,8 +281,10 @@ func (w *Writer) fail(err error) {
 }
 
 // Commit writes every file of s not yet added, checks that the files
-// added are exactly s's, carries the hidden entries of dest's top folder
-// over, and puts the new folder in dest's place.
+// added are exactly s's, and makes them dest's content: the new folder
+// renamed into place, or the staged changes applied to dest, with the
+// files dest holds that s does not removed, except the hidden entries
+// of dest's top folder.
 func (w *Writer) Commit(s *Set) (WriteStats, error) {
 	for _, f := range s.Files() {
 		w.mu.Lock()
@@ -252,6 +299,7 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 	}
 	w.finish()
 	defer w.lock.release()
+	defer os.RemoveAll(w.tmp)
 	if w.err == nil {
 		for p := range w.added {
 			if s.Get(p) == nil {
@@ -261,68 +309,58 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		}
 	}
 	if w.err != nil {
-		os.RemoveAll(w.tmp)
 		return w.st, w.err
 	}
-	removed, kept, err := w.carryOver(s)
+	if !w.inPlace {
+		return w.st, os.Rename(w.tmp, w.dest)
+	}
+	removed, dirs, kept, err := scanDest(w.dest, s)
 	if err != nil {
-		os.RemoveAll(w.tmp)
 		return w.st, err
 	}
-	if err := swap(w.tmp, w.dest); err != nil {
-		w.putBack(kept)
-		os.RemoveAll(w.tmp)
+	j := newJournal(w.dest, s, removed, dirs, w.staged)
+	if err := j.apply(w.tmp); err != nil {
 		return w.st, err
 	}
-	os.RemoveAll(w.tmp) // the previous output, after the exchange
 	w.st.Removed, w.st.Kept = removed, kept
 	return w.st, nil
 }
 
-// carryOver moves the hidden entries of dest's top folder that the site
-// does not produce into the new folder, and lists the files of dest the
-// site no longer produces.
-func (w *Writer) carryOver(s *Set) (removed, kept []string, err error) {
-	entries, err := os.ReadDir(w.dest)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
+// scanDest lists the files of dest that s does not produce, the folders
+// of dest, and the hidden entries of dest's top folder, which are left
+// alone (and not looked into).
+func scanDest(dest string, s *Set) (removed, dirs, kept []string, err error) {
+	entries, err := os.ReadDir(dest)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") && name != ".well-known" && !s.hasUnder(name) {
-			if err := os.Rename(filepath.Join(w.dest, name), filepath.Join(w.tmp, name)); err != nil {
-				w.putBack(kept)
-				return nil, nil, err
-			}
 			kept = append(kept, name)
 			continue
 		}
-		err := filepath.WalkDir(filepath.Join(w.dest, name), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+		err := filepath.WalkDir(filepath.Join(dest, name), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dest, p)
+			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				dirs = append(dirs, rel)
 				return nil
 			}
-			rel, _ := filepath.Rel(w.dest, p)
-			if rel = filepath.ToSlash(rel); s.Get(rel) == nil {
+			if s.Get(rel) == nil {
 				removed = append(removed, rel)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	sort.Strings(removed)
-	return removed, kept, nil
-}
-
-// putBack returns carried-over entries to dest after a failed swap.
-func (w *Writer) putBack(kept []string) {
-	for _, name := range kept {
-		_ = os.Rename(filepath.Join(w.tmp, name), filepath.Join(w.dest, name))
-	}
+	return removed, dirs, kept, nil
 }
 
 // hasUnder reports whether the set has the file name or files below it.
@@ -358,26 +396,6 @@ func (w *Writer) finish() {
 	w.wg.Wait()
 }
 
-// writeOne writes f under tmp, linking the file at the same path in dest
-// when its bytes are identical. kept reports the reuse.
-func writeOne(f *File, dest, tmp string) (kept bool, err error) {
-	rel := filepath.FromSlash(f.Path)
-	to := filepath.Join(tmp, rel)
-	from := filepath.Join(dest, rel)
-	if fi, err := os.Lstat(from); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(f.Data)) {
-		if old, err := os.ReadFile(from); err == nil && bytes.Equal(old, f.Data) {
-			if os.Link(from, to) == nil {
-				return true, nil
-			}
-			if err := create(to, f.Data); err != nil {
-				return false, err
-			}
-			return true, os.Chtimes(to, fi.ModTime(), fi.ModTime())
-		}
-	}
-	return false, create(to, f.Data)
-}
-
 // create makes a new file holding data; it never opens one that exists.
 func create(name string, data []byte) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -389,26 +407,4 @@ func create(name string, data []byte) error {
 		err = err1
 	}
 	return err
-}
-
-// swap puts the folder tmp in dest's place. Where the system can exchange
-// two names in one step it does, so dest never goes missing, and tmp then
-// holds the previous output; elsewhere dest is moved aside and tmp
-// renamed into place.
-func swap(tmp, dest string) error {
-	if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(tmp, dest)
-	}
-	if exchange(tmp, dest) == nil {
-		return nil
-	}
-	old := tmp + ".old"
-	if err := os.Rename(dest, old); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, dest); err != nil {
-		_ = os.Rename(old, dest)
-		return err
-	}
-	return os.Rename(old, tmp)
 }

@@ -115,8 +115,9 @@ func TestSetPut(t *testing.T) {
 	}
 }
 
-// state records every file and folder under dir with its bytes, mode,
-// mtime and inode.
+// state records every file under dir with its bytes, mode, mtime and
+// inode, and every folder with its mode (an undone change restores a
+// folder by name and mode; its own mtime records the undoing).
 func state(t *testing.T, dir string) string {
 	t.Helper()
 	var lines []string
@@ -137,6 +138,10 @@ func state(t *testing.T, dir string) string {
 			ino = st.Ino
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if fi.IsDir() {
+			lines = append(lines, fmt.Sprintf("%s %v", rel, fi.Mode()))
+			return nil
+		}
 		lines = append(lines, fmt.Sprintf("%s %v %d %d %q", rel, fi.Mode(), fi.ModTime().UnixNano(), ino, data))
 		return nil
 	})
