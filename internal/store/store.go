@@ -14,7 +14,7 @@
 //	<64 hex digits>\n             the SHA-256 that names the entry
 //	<payload length, decimal>\n
 //	<64 hex digits>\n             SHA-256 of the payload
-//	<payload>                     the value, encoding/gob
+//	<payload>                     the value, encoding/gob or its own binary form
 //
 // Get rebuilds the expected header from the payload it read and compares
 // it byte for byte, so a truncated, padded, flipped, foreign or misplaced
@@ -28,7 +28,9 @@
 // time: a write sets it, a hit refreshes it when it is over an hour old,
 // and Trim evicts by it, least recently used first.
 //
-// Values follow encoding/gob's rules: only exported fields are stored,
+// A value that is an encoding.BinaryMarshaler (and whose pointer is an
+// encoding.BinaryUnmarshaler) is stored in its own binary form. Other
+// values follow encoding/gob's rules: only exported fields are stored,
 // pointers are flattened, an interface field needs gob.Register, and an
 // empty slice or map comes back nil. Get decodes into a fresh value, so a
 // miss never leaves v half written. A cached result must be byte-equal to
@@ -39,6 +41,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
@@ -285,7 +288,7 @@ func (s *Store) get(kind string, key [32]byte, v any) bool {
 		return false
 	}
 	fresh := reflect.New(rv.Type().Elem())
-	if err := gob.NewDecoder(bytes.NewReader(payload)).DecodeValue(fresh); err != nil {
+	if err := decode(payload, fresh); err != nil {
 		s.discard(file, fi)
 		return false
 	}
@@ -294,6 +297,28 @@ func (s *Store) get(kind string, key [32]byte, v any) bool {
 		os.Chtimes(file, now, now) // best effort: a lost refresh only ages the entry
 	}
 	return true
+}
+
+// encode is v's payload: its own binary form when it has one
+// (encoding.BinaryMarshaler: a value read back by the thousand is worth
+// a codec of its own, without gob's type description in every entry),
+// else encoding/gob's.
+func encode(v any) ([]byte, error) {
+	if m, ok := v.(encoding.BinaryMarshaler); ok {
+		return m.MarshalBinary()
+	}
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(v)
+	return buf.Bytes(), err
+}
+
+// decode decodes payload into the value ptr points to, the way encode
+// encoded it.
+func decode(payload []byte, ptr reflect.Value) error {
+	if u, ok := ptr.Interface().(encoding.BinaryUnmarshaler); ok {
+		return u.UnmarshalBinary(payload)
+	}
+	return gob.NewDecoder(bytes.NewReader(payload)).DecodeValue(ptr)
 }
 
 // discard counts a damaged entry and removes it, unless another build
@@ -305,7 +330,7 @@ func (s *Store) discard(file string, opened fs.FileInfo) {
 	}
 }
 
-// Put encodes v with encoding/gob and stores it as the entry of kind and
+// Put encodes v (see encode) and stores it as the entry of kind and
 // key, replacing any entry there. Failures are counted in Stats.Errors,
 // not returned: a store that cannot write just stops helping. An entry
 // larger than MaxBytes is not stored.
@@ -314,20 +339,20 @@ func (s *Store) Put(kind string, key [32]byte, v any) {
 		s.errs.Add(1)
 		return
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+	payload, err := encode(v)
+	if err != nil {
 		s.errs.Add(1)
 		return
 	}
 	id := s.id(kind, key)
-	h := header(id, buf.Bytes())
-	size := int64(len(h) + buf.Len())
+	h := header(id, payload)
+	size := int64(len(h) + len(payload))
 	if size > s.max {
 		s.errs.Add(1)
 		return
 	}
 	data := make([]byte, 0, size)
-	data = append(append(data, h...), buf.Bytes()...)
+	data = append(append(data, h...), payload...)
 	dir, file := s.path(kind, id)
 	if err := write(dir, file, data); err != nil {
 		s.errs.Add(1)
