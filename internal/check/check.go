@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
@@ -66,6 +67,9 @@ type Report struct {
 	// Errors are the findings, each with its Rule, sorted.
 	Errors  diag.List
 	Allowed []AllowedUse
+	// Scanned is the number of files read afresh: not the same bytes as
+	// in the last Run or the loaded snapshot.
+	Scanned int
 }
 
 // The rules.
@@ -123,13 +127,19 @@ func Run(set *output.Set, opt Options) *Report { return new(Auditor).Run(set, op
 // the cross-file checks (links, anchors, storage keys) run in full.
 // Its Run must not be called concurrently.
 type Auditor struct {
-	sig   string
-	files map[string]cachedFile
+	// Persist has Run hash every file's bytes, for Snapshot.
+	Persist bool
+	sig     string
+	files   map[string]cachedFile
+	// loaded is the snapshot Load took, for the next Run.
+	loaded *snapshot
 }
 
 type cachedFile struct {
-	data  []byte
-	facts *facts
+	data   []byte
+	sum    [32]byte // of data, when summed
+	summed bool
+	facts  *facts
 	// refs are the answers to facts.refs from the last audit, and the
 	// files they depended on.
 	refs []refResult
@@ -182,9 +192,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			changed[strings.TrimSuffix(d, "/")] = true
 		}
 	}
+	sums := make([]cachedFile, len(files))
 	for i, f := range files {
 		if c, ok := au.files[f.Path]; ok && (same(c.data, f.Data) || bytes.Equal(c.data, f.Data)) {
-			results[i], reused[i] = c.facts, true
+			results[i], reused[i], sums[i] = c.facts, true, c
 		} else {
 			todo = append(todo, i)
 			mark(f.Path)
@@ -195,12 +206,32 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			mark(p)
 		}
 	}
+	loaded := au.loaded
+	if loaded != nil && loaded.sig != sig {
+		loaded = nil
+	}
+	au.loaded = nil
+	var scanned atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = a.file(files[i])
+				f := files[i]
+				if au.Persist || loaded != nil {
+					sums[i].sum, sums[i].summed = sum(f.Data), true
+				}
+				if loaded == nil {
+					results[i] = a.file(f)
+					scanned.Add(1)
+					continue
+				}
+				if sf, ok := loaded.files[f.Path]; ok && sf.sum == sums[i].sum {
+					results[i] = sf.facts // the same bytes, audited by an earlier build
+					continue
+				}
+				results[i] = a.file(f)
+				scanned.Add(1)
 			}
 		})
 	}
@@ -212,7 +243,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	previous := au.files
 	live := make(map[string]cachedFile, len(files))
 	for i, f := range files {
-		live[f.Path] = cachedFile{data: f.Data, facts: results[i]}
+		live[f.Path] = cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
 	}
 	au.files = live
 
@@ -226,7 +257,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	if p := set.Get(opt.PolicyPath); p != nil {
 		policyText = textOf(p.Data)
 	}
-	rep := &Report{}
+	rep := &Report{Scanned: int(scanned.Load())}
 	// Root-relative references (the header's and footer's links, on every
 	// page) resolve the same from anywhere: check each once.
 	memo := map[string]refResult{}

@@ -33,31 +33,8 @@ func TestFixtures(t *testing.T) {
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			set := output.NewSet()
-			set.Add(&output.File{Path: "legal/cookie-policy/index.html", Data: []byte(policyPage)})
-			opt := Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html", PolicySource: "content/legal/cookie-policy.md", OutputPrefix: "public/"}
-			for _, f := range ar.Files {
-				if f.Name == "allow" {
-					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						origin, reason, _ := strings.Cut(l, " ")
-						opt.AllowOrigins = append(opt.AllowOrigins, Allow{origin, reason})
-					}
-					continue
-				}
-				set.Add(&output.File{Path: f.Name, Data: f.Data})
-			}
-			rep := Run(set, opt)
-			var got bytes.Buffer
-			for _, e := range rep.Errors {
-				fmt.Fprintln(&got, e)
-			}
-			for _, a := range rep.Allowed {
-				fmt.Fprintf(&got, "allowed: %s: %s (%s)\n", a.Pos, a.Origin, a.Reason)
-			}
+			ar, set, opt := fixture(t, file)
+			got := reportText(Run(set, opt))
 			golden := strings.TrimSuffix(file, ".txtar") + ".golden"
 			// A golden written by hand says what the audit must find and
 			// does not find yet: -update leaves it alone.
@@ -74,7 +51,86 @@ func TestFixtures(t *testing.T) {
 			if !bytes.Equal(got.Bytes(), want) {
 				t.Errorf("Run(%s) =\n%s\nwant\n%s", file, got.Bytes(), want)
 			}
+			testSnapshot(t, set, opt, got.String())
 		})
+	}
+}
+
+// fixture reads a testdata/*.txtar site and its audit options.
+func fixture(t *testing.T, file string) (*txtar.Archive, *output.Set, Options) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := output.NewSet()
+	set.Add(&output.File{Path: "legal/cookie-policy/index.html", Data: []byte(policyPage)})
+	opt := Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html", PolicySource: "content/legal/cookie-policy.md", OutputPrefix: "public/"}
+	for _, f := range ar.Files {
+		if f.Name == "allow" {
+			for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				origin, reason, _ := strings.Cut(l, " ")
+				opt.AllowOrigins = append(opt.AllowOrigins, Allow{origin, reason})
+			}
+			continue
+		}
+		set.Add(&output.File{Path: f.Name, Data: f.Data})
+	}
+	return ar, set, opt
+}
+
+// reportText is a report as its golden file holds it.
+func reportText(rep *Report) *bytes.Buffer {
+	var got bytes.Buffer
+	for _, e := range rep.Errors {
+		fmt.Fprintln(&got, e)
+	}
+	for _, a := range rep.Allowed {
+		fmt.Fprintf(&got, "allowed: %s: %s (%s)\n", a.Pos, a.Origin, a.Reason)
+	}
+	return &got
+}
+
+// testSnapshot: an Auditor given the Snapshot of an audit of set (as a
+// later build is, through the disk cache) reports exactly want, the
+// fresh audit's report, without reading a file again, even though no
+// byte slice is shared; under other settings it reads every file; a
+// damaged snapshot is refused.
+func testSnapshot(t *testing.T, set *output.Set, opt Options, want string) {
+	t.Helper()
+	first := &Auditor{Persist: true}
+	first.Run(set, opt)
+	snap, err := first.Snapshot().MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := output.NewSet()
+	for _, f := range set.Files() {
+		copied.Add(&output.File{Path: f.Path, Data: bytes.Clone(f.Data)})
+	}
+	var later Auditor
+	if err := later.Load(snap); err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	rep := later.Run(copied, opt)
+	if got := reportText(rep).String(); got != want || rep.Scanned != 0 {
+		t.Errorf("from the snapshot, %d files read again, report\n%s\nwant none read and\n%s", rep.Scanned, got, want)
+	}
+	other := opt
+	other.SiteOrigin = "https://other.example"
+	var elsewhere Auditor
+	elsewhere.Load(snap)
+	if rep := elsewhere.Run(copied, other); rep.Scanned != copied.Len() {
+		t.Errorf("under another origin, %d of %d files read", rep.Scanned, copied.Len())
+	}
+	for _, n := range []int{0, 1, len(snap) / 2, len(snap) - 1} {
+		var damaged Auditor
+		if damaged.Load(snap[:n]) == nil {
+			t.Errorf("a snapshot cut to %d of %d bytes was loaded", n, len(snap))
+		}
+		if rep := damaged.Run(copied, opt); rep.Scanned != copied.Len() {
+			t.Errorf("after a damaged snapshot, %d of %d files read", rep.Scanned, copied.Len())
+		}
 	}
 }
 

@@ -2,7 +2,9 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/check"
@@ -23,7 +25,12 @@ func (b *build) audit() bool {
 	for _, a := range b.cfg.Audit.AllowOrigins {
 		allow = append(allow, check.Allow{Origin: a.Origin, Reason: a.Reason})
 	}
-	rep := b.cache.auditor.Run(b.files, check.Options{
+	au := b.cache.auditor
+	if b.cache.disk != nil {
+		au.Persist = true
+		b.cache.loadAudit(b.opt.Root)
+	}
+	rep := au.Run(b.files, check.Options{
 		SiteOrigin:   b.origin,
 		PolicyPath:   strings.TrimPrefix(b.bannerData.PolicyURL, b.basePath) + "index.html",
 		PolicySource: content.Dir + "/" + PolicyPage,
@@ -33,6 +40,10 @@ func (b *build) audit() bool {
 		Missing:      b.missing,
 		Locate:       b.locate,
 	})
+	b.res.Audited = rep.Scanned
+	if b.cache.disk != nil && rep.Scanned > 0 {
+		b.cache.put("audit", auditKey(b.opt.Root), au.Snapshot())
+	}
 	// A finding at the very place of an error already reported (a link to
 	// a missing page, reported when the Markdown was converted) is that
 	// error again.
@@ -109,4 +120,35 @@ func nthRef(b []byte, n int) int {
 		}
 	}
 	return -1
+}
+
+// auditKey names the audit's facts of the site at root in the disk
+// cache: its last build's, reused file by file where the bytes hash the
+// same.
+func auditKey(root string) [32]byte {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	return sha256.Sum256([]byte("audit\x00" + root))
+}
+
+// loadAudit gives a fresh auditor the facts the last build of the site
+// kept in the disk cache.
+func (c *cache) loadAudit(root string) {
+	if c.auditLoaded {
+		return
+	}
+	c.auditLoaded = true
+	var b blob
+	if c.disk.Get("audit", auditKey(root), &b) {
+		_ = c.auditor.Load(b) // one that does not decode is not used
+	}
+}
+
+// blob is bytes stored as they are.
+type blob []byte
+
+func (b *blob) UnmarshalBinary(data []byte) error {
+	*b = data // the store reads each entry into memory of its own
+	return nil
 }

@@ -34,8 +34,10 @@ type cache struct {
 	// touched records what the current build used, by kind, so sweep can
 	// forget the rest.
 	touchedP, touchedD, touchedO map[string]bool
-	// auditor keeps the audit's per-file work between builds.
-	auditor *check.Auditor
+	// auditor keeps the audit's per-file work between builds;
+	// auditLoaded says it was given the disk cache's facts.
+	auditor     *check.Auditor
+	auditLoaded bool
 	// entries is content/'s listing from the last build, and changed
 	// the content files (relative to content/) the caller says changed
 	// since: with both, a rebuild reads only those files.

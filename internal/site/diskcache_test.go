@@ -34,8 +34,13 @@ func TestDiskCache(t *testing.T) {
 	if !equalSets(clean.Files, cold.Files) || !equalSets(clean.Files, warm.Files) {
 		t.Fatal("builds with a cache differ from a build without one")
 	}
-	if st := warmStore.Stats(); st.Hits != warm.Pages || warm.Rendered != 0 {
-		t.Errorf("warm build: %d hits, %d rendered, want %d hits and none rendered", st.Hits, warm.Rendered, warm.Pages)
+	// Every page and the audit's facts come from the cache: nothing is
+	// rendered, and no file is audited afresh.
+	if st := warmStore.Stats(); st.Hits != warm.Pages+1 || warm.Rendered != 0 || warm.Audited != 0 {
+		t.Errorf("warm build: %d hits, %d rendered, %d audited, want %d hits and none rendered or audited", st.Hits, warm.Rendered, warm.Audited, warm.Pages+1)
+	}
+	if cold.Audited != cold.Files.Len() {
+		t.Errorf("cold build audited %d of %d files", cold.Audited, cold.Files.Len())
 	}
 	// Damage every entry: each is a miss, and the output is the same.
 	n := 0
@@ -68,6 +73,11 @@ func TestDiskCache(t *testing.T) {
 	fresh := Build(Options{Root: root})
 	if !equalSets(fresh.Files, changed.Files) {
 		t.Error("a build after a change, with the cache, differs from one without")
+	}
+	// Only the changed page's bytes are new: the home page lists its
+	// title, which did not change.
+	if changed.Audited != 1 {
+		t.Errorf("after one page changed, %d files were audited afresh, want 1", changed.Audited)
 	}
 	if changed.Rendered != 2 {
 		t.Errorf("after one page changed, %d pages were rendered, want 2 (it and the home page listing it)", changed.Rendered)

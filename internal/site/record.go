@@ -1,26 +1,24 @@
 package site
 
 import (
-	"encoding/binary"
-	"errors"
-
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
+	"github.com/certiron/certiron-site/internal/wire"
 )
 
 // A warm build reads thousands of page records from the disk cache, so
-// they have a binary form of their own: lengths and numbers as varints,
-// each span's file as an index into the record's list of files. It reads
-// back exactly what was written (nil for an empty list, as gob does); the
-// store's checksum has already refused damaged bytes, and a record that
-// still does not parse is an error, never a panic.
+// they have a binary form of their own (package wire), each span's file
+// an index into the record's list of files. It reads back exactly what
+// was written (nil for an empty list, as gob does); the store's checksum
+// has already refused damaged bytes, and a record that still does not
+// parse is an error, never a panic.
 
 // MarshalBinary encodes the record.
 func (r pageRecord) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, len(r.Data)+16*len(r.Marks)+64)
-	b = putBytes(b, r.Data)
-	b = putStrings(b, r.Scripts)
-	b = putStrings(b, r.Styles)
+	b = wire.Bytes(b, r.Data)
+	b = wire.Strings(b, r.Scripts)
+	b = wire.Strings(b, r.Styles)
 	files := map[string]uint64{}
 	var names []string
 	for _, s := range r.Marks {
@@ -29,144 +27,71 @@ func (r pageRecord) MarshalBinary() ([]byte, error) {
 			names = append(names, s.Ref.File)
 		}
 	}
-	b = putStrings(b, names)
-	b = binary.AppendUvarint(b, uint64(len(r.Marks)))
+	b = wire.Strings(b, names)
+	b = wire.Uint(b, uint64(len(r.Marks)))
 	prev := 0
 	for _, s := range r.Marks {
 		raw := uint64(0)
 		if s.Raw {
 			raw = 1
 		}
-		b = binary.AppendVarint(b, int64(s.Off-prev))
-		b = binary.AppendUvarint(b, files[s.Ref.File]<<1|raw)
-		b = binary.AppendVarint(b, int64(s.Ref.Line))
-		b = binary.AppendVarint(b, int64(s.Ref.Col))
+		b = wire.Int(b, s.Off-prev)
+		b = wire.Uint(b, files[s.Ref.File]<<1|raw)
+		b = wire.Int(b, s.Ref.Line)
+		b = wire.Int(b, s.Ref.Col)
 		prev = s.Off
 	}
-	b = binary.AppendUvarint(b, uint64(len(r.Warnings)))
-	for _, w := range r.Warnings {
-		b = putBytes(b, []byte(w.Pos.File))
-		b = binary.AppendVarint(b, int64(w.Pos.Line))
-		b = binary.AppendVarint(b, int64(w.Pos.Col))
-		b = putBytes(b, []byte(w.Rule))
-		b = putBytes(b, []byte(w.Msg))
-	}
-	return b, nil
+	return appendDiags(b, r.Warnings), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (r *pageRecord) UnmarshalBinary(b []byte) error {
-	d := decoder{b: b}
-	r.Data = d.bytes()
-	r.Scripts = d.strings()
-	r.Styles = d.strings()
-	names := d.strings()
-	if n := d.count(4); n > 0 {
+	d := wire.NewReader(b)
+	r.Data = d.Bytes()
+	r.Scripts = d.Strings()
+	r.Styles = d.Strings()
+	names := d.Strings()
+	if n := d.Count(4); n > 0 {
 		r.Marks = make(mark.Map, n)
 		off := 0
 		for i := range r.Marks {
-			off += int(d.varint())
-			f := d.uvarint()
+			off += d.Int()
+			f := d.Uint()
 			if f>>1 >= uint64(len(names)) {
-				d.err = errBadRecord
+				d.Fail()
 				break
 			}
-			r.Marks[i] = mark.Span{Off: off, Ref: mark.Ref{File: names[f>>1], Line: int(d.varint()), Col: int(d.varint())}, Raw: f&1 == 1}
+			r.Marks[i] = mark.Span{Off: off, Ref: mark.Ref{File: names[f>>1], Line: d.Int(), Col: d.Int()}, Raw: f&1 == 1}
 		}
 	}
-	if n := d.count(5); n > 0 {
-		r.Warnings = make(diag.List, n)
-		for i := range r.Warnings {
-			e := &diag.Error{}
-			e.Pos.File = string(d.bytes())
-			e.Pos.Line, e.Pos.Col = int(d.varint()), int(d.varint())
-			e.Rule, e.Msg = string(d.bytes()), string(d.bytes())
-			r.Warnings[i] = e
-		}
-	}
-	if d.err == nil && len(d.b) > 0 {
-		d.err = errBadRecord
-	}
-	return d.err
+	r.Warnings = readDiags(d)
+	return d.Done()
 }
 
-var errBadRecord = errors.New("malformed page record")
-
-func putBytes(b, s []byte) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-func putStrings(b []byte, ss []string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = append(binary.AppendUvarint(b, uint64(len(s))), s...)
+func appendDiags(b []byte, l diag.List) []byte {
+	b = wire.Uint(b, uint64(len(l)))
+	for _, e := range l {
+		b = wire.String(b, e.Pos.File)
+		b = wire.Int(b, e.Pos.Line)
+		b = wire.Int(b, e.Pos.Col)
+		b = wire.String(b, e.Rule)
+		b = wire.String(b, e.Msg)
 	}
 	return b
 }
 
-// decoder reads a record; after the first error every read returns zero.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errBadRecord
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errBadRecord
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-// count reads a number of items each at least min bytes long, refusing
-// one the rest of the record cannot hold.
-func (d *decoder) count(min int) int {
-	n := d.uvarint()
-	if n > uint64(len(d.b)/min) {
-		d.err = errBadRecord
-		return 0
-	}
-	return int(n)
-}
-
-// bytes reads a length and that many bytes (nil for none), sharing the
-// record's memory.
-func (d *decoder) bytes() []byte {
-	n := d.count(1)
-	if d.err != nil || n == 0 {
-		return nil
-	}
-	s := d.b[:n:n]
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *decoder) strings() []string {
-	n := d.count(1)
+func readDiags(d *wire.Reader) diag.List {
+	n := d.Count(5)
 	if n == 0 {
 		return nil
 	}
-	ss := make([]string, n)
-	for i := range ss {
-		ss[i] = string(d.bytes())
+	l := make(diag.List, n)
+	for i := range l {
+		e := &diag.Error{}
+		e.Pos.File = d.String()
+		e.Pos.Line, e.Pos.Col = d.Int(), d.Int()
+		e.Rule, e.Msg = d.String(), d.String()
+		l[i] = e
 	}
-	return ss
+	return l
 }

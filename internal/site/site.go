@@ -123,6 +123,10 @@ type Result struct {
 	// Pages counts the pages rendered, Rendered those rendered afresh
 	// (the rest were unchanged since the previous build).
 	Pages, Rendered int
+	// Audited counts the output files the audit read afresh; it took the
+	// rest's facts from the previous build (in this process, or the disk
+	// cache's) because their bytes were the same.
+	Audited int
 	// Sources returns the bytes of a site-relative source file, for
 	// showing the offending line of an error.
 	Sources map[string][]byte

@@ -1,0 +1,49 @@
+package wire
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestRoundTrip: what the append functions write, a Reader reads back;
+// a cut or padded input is an error, never a panic, and every read after
+// the first error returns zero.
+func TestRoundTrip(t *testing.T) {
+	var b []byte
+	b = Uint(b, 1<<40)
+	b = Int(b, -7)
+	b = Bool(b, true)
+	b = Bytes(b, []byte("page"))
+	b = String(b, "")
+	b = Strings(b, []string{"a", "bc"})
+	b = append(b, "0123456789abcdef"...)
+	read := func(r *Reader) []any {
+		return []any{r.Uint(), r.Int(), r.Bool(), r.Bytes(), r.String(), r.Strings(), r.Fixed(16)}
+	}
+	want := []any{uint64(1 << 40), -7, true, []byte("page"), "", []string{"a", "bc"}, []byte("0123456789abcdef")}
+	r := NewReader(b)
+	if got := read(r); !reflect.DeepEqual(got, want) || r.Done() != nil {
+		t.Fatalf("read %v (%v), want %v", got, r.Err(), want)
+	}
+	for n := range len(b) {
+		r := NewReader(b[:n])
+		read(r)
+		if r.Done() == nil {
+			t.Errorf("input cut to %d of %d bytes read without an error", n, len(b))
+		}
+	}
+	r = NewReader(append(b, 0))
+	read(r)
+	if r.Done() == nil {
+		t.Error("a byte too many went unnoticed")
+	}
+	// A count larger than the input could hold is refused before any
+	// allocation.
+	r = NewReader(Uint(nil, 1<<62))
+	if r.Strings() != nil || r.Err() == nil {
+		t.Error("a huge count was accepted")
+	}
+	if r := NewReader([]byte{2}); r.Bool() || r.Err() == nil {
+		t.Error("a flag of 2 was accepted")
+	}
+}
