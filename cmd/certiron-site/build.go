@@ -80,7 +80,8 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	defer signal.Stop(sigs)
 	// Pages are written to a new folder as soon as they are rendered; it
 	// replaces dest only if the whole build, audits included, succeeds.
-	w, err := output.NewWriter(real)
+	prev := lastOutput(cache, real)
+	w, err := output.NewWriter(real, prev)
 	if err != nil {
 		return fmt.Errorf("preparing %s: %w", *dest, err)
 	}
@@ -151,7 +152,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	// What the last build into dest produced, as the cache remembers:
 	// a file it made that the site no longer makes (a deleted page) is
 	// no surprise; any other file someone put there by hand.
-	stale, foreign, known := splitRemoved(st.Removed, cache, real)
+	stale, foreign, known := splitRemoved(st.Removed, prev)
 	if n := len(stale); n > 0 {
 		fmt.Fprintf(stdout, "removed %d file%s the site no longer produces: %s\n", n, plural(n), list(stale, 10))
 	}
@@ -160,7 +161,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	} else if n > 0 {
 		fmt.Fprintf(stdout, "removed %d file%s the site does not produce: %s; put files to publish under static/\n", n, plural(n), list(foreign, 10))
 	}
-	rememberOutput(cache, real, res.Files.Paths())
+	rememberOutput(cache, real, st.Manifest)
 	return nil
 }
 

@@ -68,14 +68,28 @@ func toolVersion() string {
 	return "unknown"
 }
 
-// outputsKey names the list of files the last build wrote into dest.
-func outputsKey(dest string) [32]byte { return sha256.Sum256([]byte("outputs\x00" + dest)) }
+// outputKey names the Manifest of what the last build wrote into dest.
+func outputKey(dest string) [32]byte { return sha256.Sum256([]byte("output\x00" + dest)) }
 
-// rememberOutput keeps the paths a build wrote into dest, for the next
-// build's summary.
-func rememberOutput(c *store.Store, dest string, paths []string) {
-	if c != nil {
-		c.Put("outputs", outputsKey(dest), paths)
+// lastOutput is the Manifest the last build left for dest, as the cache
+// keeps it: an empty one when there is none, nil without a cache (no
+// manifest is kept then).
+func lastOutput(c *store.Store, dest string) *output.Manifest {
+	if c == nil {
+		return nil
+	}
+	m := output.NewManifest()
+	if !c.Get("output", outputKey(dest), m) {
+		return output.NewManifest()
+	}
+	return m
+}
+
+// rememberOutput keeps the Manifest of what a build wrote into dest, for
+// the next build.
+func rememberOutput(c *store.Store, dest string, m *output.Manifest) {
+	if c != nil && m != nil {
+		c.Put("output", outputKey(dest), m)
 	}
 }
 
@@ -84,17 +98,14 @@ func rememberOutput(c *store.Store, dest string, paths []string) {
 // false when there is no record of the previous build (no cache, or
 // none for dest): then every file is in foreign, and no one can say
 // which kind it is.
-func splitRemoved(removed []string, c *store.Store, dest string) (stale, foreign []string, known bool) {
-	var before []string
-	if c != nil {
-		known = c.Get("outputs", outputsKey(dest), &before)
+func splitRemoved(removed []string, prev *output.Manifest) (stale, foreign []string, known bool) {
+	var made map[string]output.Stamp
+	if prev != nil {
+		made = prev.Files
 	}
-	made := make(map[string]bool, len(before))
-	for _, p := range before {
-		made[p] = true
-	}
+	known = len(made) > 0
 	for _, p := range removed {
-		if made[p] {
+		if _, ok := made[p]; ok {
 			stale = append(stale, p)
 		} else {
 			foreign = append(foreign, p)

@@ -219,7 +219,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			for i := range next {
 				f := files[i]
 				if au.Persist || loaded != nil {
-					sums[i].sum, sums[i].summed = sum(f.Data), true
+					sums[i].sum, sums[i].summed = f.Sum(), true
 				}
 				if loaded == nil {
 					results[i] = a.file(f)

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"crypto/sha256"
 	"sort"
 
 	"github.com/certiron/certiron-site/internal/wire"
@@ -25,9 +24,6 @@ type savedFile struct {
 	sum   [32]byte
 	facts *facts
 }
-
-// sum is the hash a snapshot keeps of a file's bytes.
-func sum(data []byte) [32]byte { return sha256.Sum256(data) }
 
 // Snapshot is the facts of the last Run, to be encoded (MarshalBinary)
 // at leisure: a later Run does not change them.

@@ -111,7 +111,7 @@ func TestInPlace(t *testing.T) {
 // first step.
 func stagedWriter(t *testing.T, dest string) (*Writer, *journal) {
 	t.Helper()
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestKilledCommitUndone(t *testing.T) {
 func TestFailedStepUndone(t *testing.T) {
 	dest := previous(t)
 	prev := state(t, dest)
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/certiron/certiron-site/internal/mark"
 )
@@ -32,6 +33,9 @@ type File struct {
 	// package mark); nil for files copied as they are, whose own lines
 	// are their source's.
 	Marks mark.Map
+
+	sumOnce sync.Once
+	sum     [32]byte
 }
 
 // Set is a built site: files by path. A Set made by a Plan accepts only
@@ -99,11 +103,14 @@ type WriteStats struct {
 	// (".git" of a gh-pages worktree, ".well-known" is not one: the site
 	// may publish it) carried over untouched.
 	Kept []string
+	// Manifest is what dest now holds, for the next build (nil unless
+	// the writer was given one).
+	Manifest *Manifest
 }
 
 // Write writes the set to dest atomically (see Writer).
 func Write(s *Set, dest string) (WriteStats, error) {
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		return WriteStats{}, err
 	}
@@ -146,17 +153,24 @@ type Writer struct {
 	sending   sync.RWMutex // held to send on next; finish takes it to close next
 	wg        sync.WaitGroup
 	mu        sync.Mutex
-	added     map[string][]byte // path → the bytes written
+	added     map[string]*File  // path → the file written
 	staged    map[string]string // in place: path → its staged file's name in tmp
 	dirs      map[string]bool   // folders made
-	st        WriteStats
-	err       error
-	closed    bool
+	// prev is the manifest of dest's files (nil: none is kept); stamps
+	// the new one's entries for files left as they were.
+	prev   *Manifest
+	stamps map[string]Stamp
+	st     WriteStats
+	err    error
+	closed bool
 }
 
 // NewWriter starts writing a new output for dest, first removing the
-// temporary folders that killed builds left beside it.
-func NewWriter(dest string) (*Writer, error) {
+// temporary folders that killed builds left beside it. prev, when not
+// nil, is the Manifest the last build left for dest (NewManifest for
+// none): files it vouches for are not read again, and Commit returns the
+// new one.
+func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -167,7 +181,7 @@ func NewWriter(dest string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string][]byte{}, staged: map[string]string{}, dirs: map[string]bool{}}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}}
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		w.inPlace = true
 		if err := os.Mkdir(filepath.Join(w.tmp, stagedDir), 0o755); err != nil {
@@ -228,8 +242,18 @@ func (w *Writer) mkdirs(d string) error {
 // are equal, writes f into the temporary folder for Commit to move into
 // place. kept reports the equal file, left as it is.
 func (w *Writer) stage(f *File) (kept bool, err error) {
-	if sameFile(filepath.Join(w.dest, filepath.FromSlash(f.Path)), f.Data) {
-		return true, nil
+	full := filepath.Join(w.dest, filepath.FromSlash(f.Path))
+	if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(f.Data)) {
+		if w.prev.holds(f.Path, fi, f.Sum) || sameBytes(full, f.Data) {
+			if w.prev != nil {
+				st := stampOrNone(fi, nil)
+				st.Sum = f.Sum()
+				w.mu.Lock()
+				w.stamps[f.Path] = st
+				w.mu.Unlock()
+			}
+			return true, nil
+		}
 	}
 	w.mu.Lock()
 	name := filepath.Join(stagedDir, strconv.Itoa(len(w.staged)))
@@ -238,12 +262,20 @@ func (w *Writer) stage(f *File) (kept bool, err error) {
 	return false, create(filepath.Join(w.tmp, name), f.Data)
 }
 
-// sameFile reports whether name is a regular file holding exactly data.
-func sameFile(name string, data []byte) bool {
-	fi, err := os.Lstat(name)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
-		return false
+// stampOrNone is the stamp of the file Lstat described as fi, or one
+// that matches no file (the path still listed, as the build's): the
+// next build then compares the file's bytes.
+func stampOrNone(fi fs.FileInfo, err error) Stamp {
+	if err == nil {
+		if st, ok := stampOf(fi); ok {
+			return st
+		}
 	}
+	return Stamp{Size: -1}
+}
+
+// sameBytes reports whether the file name holds exactly data.
+func sameBytes(name string, data []byte) bool {
 	old, err := os.ReadFile(name)
 	return err == nil && bytes.Equal(old, data)
 }
@@ -267,7 +299,7 @@ func (w *Writer) Add(f *File) {
 		w.fail(fmt.Errorf("output %s written twice", f.Path))
 		return
 	}
-	w.added[f.Path] = f.Data
+	w.added[f.Path] = f
 	w.mu.Unlock()
 	w.next <- f
 }
@@ -288,12 +320,12 @@ func (w *Writer) fail(err error) {
 func (w *Writer) Commit(s *Set) (WriteStats, error) {
 	for _, f := range s.Files() {
 		w.mu.Lock()
-		data, ok := w.added[f.Path]
+		added, ok := w.added[f.Path]
 		w.mu.Unlock()
 		switch {
 		case !ok:
 			w.Add(f)
-		case !bytes.Equal(data, f.Data):
+		case !bytes.Equal(added.Data, f.Data):
 			w.fail(fmt.Errorf("output %s was written with other bytes than the site's", f.Path))
 		}
 	}
@@ -312,7 +344,11 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		return w.st, w.err
 	}
 	if !w.inPlace {
-		return w.st, os.Rename(w.tmp, w.dest)
+		if err := os.Rename(w.tmp, w.dest); err != nil {
+			return w.st, err
+		}
+		w.st.Manifest = w.manifest()
+		return w.st, nil
 	}
 	removed, dirs, kept, err := scanDest(w.dest, s)
 	if err != nil {
@@ -323,7 +359,29 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		return w.st, err
 	}
 	w.st.Removed, w.st.Kept = removed, kept
+	w.st.Manifest = w.manifest()
 	return w.st, nil
+}
+
+// manifest is the Manifest of dest after Commit: the stamps of the files
+// left as they were, taken when they were compared, and fresh ones of
+// the files written.
+func (w *Writer) manifest() *Manifest {
+	if w.prev == nil {
+		return nil
+	}
+	m := &Manifest{Files: w.stamps}
+	for p, f := range w.added {
+		if _, ok := m.Files[p]; ok {
+			continue
+		}
+		fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(p)))
+		st := stampOrNone(fi, err)
+		st.Sum = f.Sum()
+		m.Files[p] = st
+	}
+	m.Made = time.Now().UnixNano()
+	return m
 }
 
 // scanDest lists the files of dest that s does not produce, the folders

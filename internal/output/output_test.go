@@ -82,7 +82,7 @@ func TestWriteRejectsEscape(t *testing.T) {
 	if err := NewSet().Add(&File{Path: "../evil.txt"}); err == nil {
 		t.Error("a set accepted a path outside the output")
 	}
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestWriterStreams(t *testing.T) {
 	if _, err := Write(set(map[string]string{"index.html": "v1"}), dest); err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestWriterStreams(t *testing.T) {
 	if st.Written != 3 {
 		t.Errorf("stats = %+v", st)
 	}
-	w, _ = NewWriter(dest)
+	w, _ = NewWriter(dest, nil)
 	w.Add(&File{Path: "index.html", Data: []byte("broken build")})
 	w.Abort()
 	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "v2" {

@@ -160,7 +160,7 @@ func TestWrittenTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := state(t, dest)
-	w, err := NewWriter(dest)
+	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestCheckDest(t *testing.T) {
 func TestRemoveStale(t *testing.T) {
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "public")
-	running, err := NewWriter(dest)
+	running, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
