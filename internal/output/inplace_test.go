@@ -120,7 +120,7 @@ func stagedWriter(t *testing.T, dest string) (*Writer, *journal) {
 		w.Add(f)
 	}
 	w.finish()
-	removed, dirs, _, err := scanDest(dest, s)
+	removed, dirs, _, err := scanDest(dest, s, <-w.listing)
 	if err != nil {
 		t.Fatal(err)
 	}

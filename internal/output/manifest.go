@@ -15,6 +15,11 @@ func (f *File) Sum() [32]byte {
 	return f.sum
 }
 
+// KnownSum records sum as the SHA-256 of f's bytes, for a caller that
+// has it from where the bytes came from (a cache entry that keeps both,
+// under one checksum), so that Sum need not hash them again.
+func (f *File) KnownSum(sum [32]byte) { f.sumOnce.Do(func() { f.sum = sum }) }
+
 // A Manifest is what a build left in its destination: each file's
 // SHA-256 and the stamp the file system gave it (size, modification and
 // change times, inode). The next build trusts a file whose stamp is

@@ -160,6 +160,8 @@ type Writer struct {
 	// the new one's entries for files left as they were.
 	prev   *Manifest
 	stamps map[string]Stamp
+	// listing is dest's listing, in place.
+	listing chan listing
 	st     WriteStats
 	err    error
 	closed bool
@@ -188,6 +190,9 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 			w.Abort()
 			return nil, err
 		}
+		// What dest holds is listed while the build runs, for Commit.
+		w.listing = make(chan listing, 1)
+		go func() { w.listing <- list(dest, nil) }()
 	}
 	for range runtime.GOMAXPROCS(0) * 2 {
 		w.wg.Go(func() {
@@ -350,7 +355,7 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		w.st.Manifest = w.manifest()
 		return w.st, nil
 	}
-	removed, dirs, kept, err := scanDest(w.dest, s)
+	removed, dirs, kept, err := scanDest(w.dest, s, <-w.listing)
 	if err != nil {
 		return w.st, err
 	}
@@ -384,37 +389,80 @@ func (w *Writer) manifest() *Manifest {
 	return m
 }
 
-// scanDest lists the files of dest that s does not produce, the folders
-// of dest, and the hidden entries of dest's top folder, which are left
-// alone (and not looked into).
-func scanDest(dest string, s *Set) (removed, dirs, kept []string, err error) {
+// listing is what dest holds: its files and folders, slash paths, but
+// not what lies in its top folder's hidden entries (a gh-pages
+// worktree's .git), which are only named.
+type listing struct {
+	files, dirs, hidden []string
+	err                 error
+}
+
+// list lists dest. A hidden top entry is looked into only if the site
+// produces files under it (under, nil for none).
+func list(dest string, under func(name string) bool) listing {
+	var l listing
 	entries, err := os.ReadDir(dest)
 	if err != nil {
-		return nil, nil, nil, err
+		return listing{err: err}
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") && name != ".well-known" && !s.hasUnder(name) {
-			kept = append(kept, name)
+		if strings.HasPrefix(name, ".") && name != ".well-known" && (under == nil || !under(name)) {
+			l.hidden = append(l.hidden, name)
 			continue
 		}
-		err := filepath.WalkDir(filepath.Join(dest, name), func(p string, d fs.DirEntry, err error) error {
+		l.err = filepath.WalkDir(filepath.Join(dest, name), func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			rel, _ := filepath.Rel(dest, p)
-			rel = filepath.ToSlash(rel)
-			if d.IsDir() {
-				dirs = append(dirs, rel)
-				return nil
-			}
-			if s.Get(rel) == nil {
-				removed = append(removed, rel)
+			if rel = filepath.ToSlash(rel); d.IsDir() {
+				l.dirs = append(l.dirs, rel)
+			} else {
+				l.files = append(l.files, rel)
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, nil, nil, err
+		if l.err != nil {
+			return l
+		}
+	}
+	return l
+}
+
+// scanDest lists the files of dest that s does not produce, the folders
+// of dest, and the hidden entries of dest's top folder, which are left
+// alone (and not looked into). l is dest's listing, taken while the
+// build ran (nothing else writes to dest meanwhile).
+func scanDest(dest string, s *Set, l listing) (removed, dirs, kept []string, err error) {
+	if l.err != nil {
+		return nil, nil, nil, l.err
+	}
+	dirs = l.dirs
+	for _, p := range l.files {
+		if s.Get(p) == nil {
+			removed = append(removed, p)
+		}
+	}
+	for _, name := range l.hidden {
+		if !s.hasUnder(name) {
+			kept = append(kept, name)
+			continue
+		}
+		// The site publishes files under it after all.
+		sub := list(dest, func(n string) bool { return n == name })
+		if sub.err != nil {
+			return nil, nil, nil, sub.err
+		}
+		for _, d := range sub.dirs {
+			if d == name || strings.HasPrefix(d, name+"/") {
+				dirs = append(dirs, d)
+			}
+		}
+		for _, p := range sub.files {
+			if (p == name || strings.HasPrefix(p, name+"/")) && s.Get(p) == nil {
+				removed = append(removed, p)
+			}
 		}
 	}
 	sort.Strings(removed)

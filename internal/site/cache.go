@@ -118,7 +118,11 @@ type outEntry struct {
 // rendered is a finished page, the CSP hashes of its inline scripts and
 // styles, and where each of its elements comes from.
 type rendered struct {
-	data            []byte
+	data []byte
+	// sum is data's SHA-256 when the disk cache gave it (sum[0:32] is
+	// then set and summed true).
+	sum             [32]byte
+	summed          bool
 	scripts, styles []string
 	marks           mark.Map
 	// mdErrs and warns are what converting the page's Markdown found; a
@@ -128,7 +132,9 @@ type rendered struct {
 
 // pageRecord is a rendered page as the disk cache keeps it.
 type pageRecord struct {
-	Data            []byte
+	Data []byte
+	// Sum is the SHA-256 of Data, as MarshalBinary computed it.
+	Sum             [32]byte
 	Scripts, Styles []string
 	Marks           mark.Map
 	Warnings        diag.List
@@ -293,7 +299,7 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 	if c.disk != nil {
 		var rec pageRecord
 		if c.disk.Get("page", key, &rec) && len(rec.Data) > 0 {
-			r = rendered{data: rec.Data, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
+			r = rendered{data: rec.Data, sum: rec.Sum, summed: true, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
 			c.keepRendered(out, key, r)
 			return r, nil, false
 		}

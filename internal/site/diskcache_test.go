@@ -45,7 +45,7 @@ func TestDiskCache(t *testing.T) {
 	// Damage every entry: each is a miss, and the output is the same.
 	n := 0
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && d.Name() != "usage" { // not the size ledger
 			data, _ := os.ReadFile(p)
 			if n%2 == 0 {
 				data = data[:len(data)/2] // truncated

@@ -427,6 +427,7 @@ func (b *build) render() bool {
 	errs := make([]*diag.Error, n)
 	mdErrs := make([]diag.List, n)
 	fresh := make([]bool, n)
+	files := make([]*output.File, n)
 	for _, v := range b.pages {
 		v.Banner = b.bannerData
 		v.CSP = banner.Placeholder
@@ -459,8 +460,17 @@ func (b *build) render() bool {
 			return r, e
 		})
 		mdErrs[i] = outs[i].mdErrs
-		if errs[i] == nil && len(mdErrs[i]) == 0 && b.opt.Emit != nil {
-			b.opt.Emit(&output.File{Path: v.page.OutPath, Data: outs[i].data})
+		if errs[i] == nil && outs[i].data != nil {
+			// One File for the writer and the set, so its hash is taken
+			// once (or not at all: the disk cache keeps it).
+			f := &output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout), Marks: outs[i].marks}
+			if outs[i].summed {
+				f.KnownSum(outs[i].sum)
+			}
+			files[i] = f
+			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
+				b.opt.Emit(f)
+			}
 		}
 		if !b.cache.keep && v.page.Kind == content.Single {
 			// A one-off build renders the lists first: a single page's
@@ -497,7 +507,7 @@ func (b *build) render() bool {
 			b.res.Rendered++
 		}
 		b.res.Pages++
-		b.put(&output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout), Marks: outs[i].marks})
+		b.put(files[i])
 		b.hashes(outs[i])
 	}
 	return true

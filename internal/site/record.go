@@ -1,6 +1,8 @@
 package site
 
 import (
+	"crypto/sha256"
+
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/wire"
@@ -13,10 +15,12 @@ import (
 // has already refused damaged bytes, and a record that still does not
 // parse is an error, never a panic.
 
-// MarshalBinary encodes the record.
+// MarshalBinary encodes the record (its Sum is computed, not taken), with the SHA-256 of its Data.
 func (r pageRecord) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, len(r.Data)+16*len(r.Marks)+64)
+	b := make([]byte, 0, len(r.Data)+16*len(r.Marks)+96)
 	b = wire.Bytes(b, r.Data)
+	sum := sha256.Sum256(r.Data)
+	b = append(b, sum[:]...)
 	b = wire.Strings(b, r.Scripts)
 	b = wire.Strings(b, r.Styles)
 	files := map[string]uint64{}
@@ -48,6 +52,7 @@ func (r pageRecord) MarshalBinary() ([]byte, error) {
 func (r *pageRecord) UnmarshalBinary(b []byte) error {
 	d := wire.NewReader(b)
 	r.Data = d.Bytes()
+	copy(r.Sum[:], d.Fixed(len(r.Sum)))
 	r.Scripts = d.Strings()
 	r.Styles = d.Strings()
 	names := d.Strings()

@@ -120,6 +120,8 @@ type Store struct {
 	hits, misses, corrupt, puts, errs, evicted, bytes atomic.Int64
 	// walks counts Trim's walks of the folder, for tests.
 	walks atomic.Int64
+	// sinceTrim is the bytes put since the last Trim.
+	sinceTrim atomic.Int64
 }
 
 // DefaultDir returns the default folder: certiron-site in the user's
@@ -360,6 +362,7 @@ func (s *Store) Put(kind string, key [32]byte, v any) {
 	}
 	s.puts.Add(1)
 	s.bytes.Add(size)
+	s.sinceTrim.Add(size)
 }
 
 // write writes data to file atomically: to a temporary file in dir, then
@@ -414,9 +417,22 @@ type entry struct {
 // every entry, so call it once, at the end of a build. Other builds may
 // use the store meanwhile: a file that vanishes is skipped, and an entry
 // removed while being read is still read whole.
+//
+// A walk costs a read of every folder of the store, so Trim keeps a
+// ledger, Dir/v1/usage: the size the last walk found, plus what was put
+// since. While that is within MaxBytes (a walk that evicts leaves 10%
+// of room) and the walk less than a day old, Trim only adds this
+// store's puts to it. The ledger can only
+// err low when builds put at the very same moment, and the daily walk
+// bounds that.
 func (s *Store) Trim() error {
+	added := s.sinceTrim.Swap(0)
 	if s.puts.Load() == 0 {
 		return nil
+	}
+	ledger := filepath.Join(s.root, usageName)
+	if total, walked, ok := readUsage(ledger); ok && time.Since(walked) < walkEvery && total+added <= s.max {
+		return writeUsage(s.root, ledger, total+added, walked)
 	}
 	s.walks.Add(1)
 	entries, err := s.list()
@@ -425,17 +441,50 @@ func (s *Store) Trim() error {
 		total += e.size
 	}
 	if total > s.max {
-		err = errors.Join(err, s.evict(entries, total))
+		var eerr error
+		total, eerr = s.evict(entries, total)
+		err = errors.Join(err, eerr)
 	}
+	err = errors.Join(err, writeUsage(s.root, ledger, total, time.Now()))
 	if err != nil {
 		return fmt.Errorf("trimming the cache: %w", err)
 	}
 	return nil
 }
 
+const (
+	// usageName is the ledger of the store's size, in its root.
+	usageName = "usage"
+	// walkEvery is how old the ledger's walk may be before Trim walks
+	// the store again, whatever the ledger says.
+	walkEvery = 24 * time.Hour
+)
+
+// readUsage reads the ledger: "<bytes> <Unix seconds of the walk>\n".
+func readUsage(name string) (total int64, walked time.Time, ok bool) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return 0, time.Time{}, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 0, time.Time{}, false
+	}
+	total, err1 := strconv.ParseInt(f[0], 10, 64)
+	sec, err2 := strconv.ParseInt(f[1], 10, 64)
+	if err1 != nil || err2 != nil || total < 0 {
+		return 0, time.Time{}, false
+	}
+	return total, time.Unix(sec, 0), true
+}
+
+func writeUsage(root, name string, total int64, walked time.Time) error {
+	return write(root, name, []byte(strconv.FormatInt(total, 10)+" "+strconv.FormatInt(walked.Unix(), 10)+"\n"))
+}
+
 // evict removes the least recently used entries until those left hold
-// 90% of MaxBytes at most.
-func (s *Store) evict(entries []entry, total int64) error {
+// 90% of MaxBytes at most, and returns their size.
+func (s *Store) evict(entries []entry, total int64) (int64, error) {
 	slices.SortFunc(entries, func(a, b entry) int {
 		if c := a.used.Compare(b.used); c != 0 {
 			return c
@@ -458,7 +507,7 @@ func (s *Store) evict(entries []entry, total int64) error {
 			s.evicted.Add(1)
 		}
 	}
-	return err
+	return total, err
 }
 
 // list returns the store's entries: Dir/v1/<kind>/<xx>/<62 hex digits>.

@@ -560,8 +560,8 @@ func TestEvictVanished(t *testing.T) {
 		{path: filepath.Join(s.root, "page", "00", "gone"), size: 600, used: old},
 		{path: s.file("page", key("a")), size: 600, used: time.Now()},
 	}
-	if err := s.evict(entries, 1200); err != nil {
-		t.Errorf("evict with a vanished entry: %v", err)
+	if left, err := s.evict(entries, 1200); err != nil || left != 600 {
+		t.Errorf("evict with a vanished entry: %d bytes left, %v; want 600", left, err)
 	}
 	if _, err := os.Stat(s.file("page", key("a"))); err != nil {
 		t.Errorf("evict removed the entry that fit: %v", err)
@@ -605,7 +605,21 @@ func TestTrimWalks(t *testing.T) {
 		{"nothing done", func() {}, 0},
 		{"a miss", func() { var p page; s.Get("page", key("a"), &p) }, 0},
 		{"a put", func() { s.Put("page", key("a"), fullPage()) }, 1},
-		{"a hit", func() { var p page; s.Get("page", key("a"), &p) }, 2},
+		{"a hit", func() { var p page; s.Get("page", key("a"), &p) }, 1},
+		{"a second put", func() { s.Put("page", key("b"), fullPage()) }, 1}, // the ledger knows the size
+		{"a damaged ledger", func() {
+			os.WriteFile(filepath.Join(dir, "v1", usageName), []byte("12"), 0o644)
+			s.Put("page", key("c"), fullPage())
+		}, 2},
+		{"a day-old walk", func() {
+			writeUsage(s.root, filepath.Join(s.root, usageName), 1, time.Now().Add(-walkEvery-time.Minute))
+			s.Put("page", key("d"), fullPage())
+		}, 3},
+		{"a ledger at the cap", func() {
+			writeUsage(s.root, filepath.Join(s.root, usageName), s.max, time.Now())
+			s.Put("page", key("e"), fullPage())
+		}, 4},
+		{"a put after the walk", func() { s.Put("page", key("f"), fullPage()) }, 4},
 	}
 	for _, st := range steps {
 		st.do()
