@@ -90,7 +90,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	done := make(chan *site.Result, 1)
 	go func() {
-		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target, Cache: cache})
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target, Cache: cache, Output: w})
 	}()
 	var res *site.Result
 	select {
@@ -128,7 +128,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		if cache != nil {
 			st := cache.Stats()
-			fmt.Fprintf(stderr, "  cache     %d pages from the cache, %d rendered and stored (%d MiB written), %d corrupt entries ignored\n", st.Hits, st.Puts, st.Bytes>>20, st.Corrupt)
+			fmt.Fprintf(stderr, "  cache     %d pages already in %s as the cache's index says (not read), %d from the cache, %d rendered; %d entries stored (%d MiB), %d corrupt entries ignored\n", res.Held, *dest, res.Cached, res.Rendered, st.Puts, st.Bytes>>20, st.Corrupt)
 		}
 		if res.PolicyLength > 0 {
 			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)

@@ -82,6 +82,7 @@ const (
 	RuleAnchor     = "anchor"
 	RuleCSP        = "csp"
 	RuleURL        = "url"
+	RuleRead       = "read"
 )
 
 // finding is a problem at a byte offset of an output file.
@@ -136,7 +137,8 @@ type Auditor struct {
 }
 
 type cachedFile struct {
-	data   []byte
+	data   []byte // nil for a lazy file (lazy)
+	lazy   bool
 	sum    [32]byte // of data, when summed
 	summed bool
 	facts  *facts
@@ -149,6 +151,15 @@ type refResult struct {
 	fd  finding
 	ok  bool
 	dep string
+}
+
+// holds reports whether c was made from the bytes f holds: compared by
+// hash when either is a lazy file, whose bytes are not in memory.
+func (c cachedFile) holds(f *output.File) bool {
+	if c.lazy || f.IsLazy() {
+		return c.summed && c.sum == f.Sum()
+	}
+	return same(c.data, f.Data) || bytes.Equal(c.data, f.Data)
 }
 
 // same reports whether a and b are the same bytes in memory: the builder
@@ -173,7 +184,8 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	sort.Strings(missing)
 	sig := fmt.Sprint(opt.SiteOrigin, "|", a.allow, "|", missing, "|")
 	if h := set.Get("_headers"); h != nil {
-		sig += string(h.Data)
+		data, _ := h.Bytes()
+		sig += string(data)
 	}
 	if au.sig != sig || au.files == nil {
 		au.sig, au.files = sig, map[string]cachedFile{}
@@ -194,7 +206,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	sums := make([]cachedFile, len(files))
 	for i, f := range files {
-		if c, ok := au.files[f.Path]; ok && (same(c.data, f.Data) || bytes.Equal(c.data, f.Data)) {
+		if c, ok := au.files[f.Path]; ok && c.holds(f) {
 			results[i], reused[i], sums[i] = c.facts, true, c
 		} else {
 			todo = append(todo, i)
@@ -243,7 +255,11 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	previous := au.files
 	live := make(map[string]cachedFile, len(files))
 	for i, f := range files {
-		live[f.Path] = cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
+		c := cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
+		if f.IsLazy() {
+			c.data, c.lazy, c.sum, c.summed = nil, true, f.Sum(), true
+		}
+		live[f.Path] = c
 	}
 	au.files = live
 
@@ -255,7 +271,8 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	policyText := ""
 	if p := set.Get(opt.PolicyPath); p != nil {
-		policyText = textOf(p.Data)
+		data, _ := p.Bytes() // a file that cannot be read has its finding
+		policyText = textOf(data)
 	}
 	rep := &Report{Scanned: int(scanned.Load())}
 	// Root-relative references (the header's and footer's links, on every
@@ -372,22 +389,32 @@ func (a *auditor) pos(f *output.File, off int) diag.Pos {
 			return p
 		}
 	}
-	line, col := diag.LineCol(f.Data, off)
+	data, _ := f.Bytes()
+	line, col := diag.LineCol(data, off)
 	return diag.Pos{File: a.opt.OutputPrefix + f.Path, Line: line, Col: col}
 }
 
 // file audits one output file.
 func (a *auditor) file(f *output.File) *facts {
 	fa := &facts{}
-	switch path.Ext(f.Path) {
-	case ".html", ".htm":
-		a.html(f, fa)
-	case ".css":
-		a.css(f.Data, 0, f.Path, fa)
-	case ".js", ".mjs":
-		a.script(f.Data, 0, fa)
+	ext := path.Ext(f.Path)
+	switch ext {
+	case ".html", ".htm", ".css", ".js", ".mjs":
 	default:
 		return nil
+	}
+	data, err := f.Bytes()
+	if err != nil {
+		fa.findings = append(fa.findings, finding{RuleRead, fmt.Sprintf("cannot audit it: %v", err), 0})
+		return fa
+	}
+	switch ext {
+	case ".html", ".htm":
+		a.html(f, data, fa)
+	case ".css":
+		a.css(data, 0, f.Path, fa)
+	case ".js", ".mjs":
+		a.script(data, 0, fa)
 	}
 	return fa
 }

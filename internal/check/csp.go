@@ -14,7 +14,8 @@ func headerRules(set *output.Set) csp.Rules {
 	if f == nil {
 		return nil
 	}
-	rules, _ := csp.ParseHeaders(f.Data)
+	data, _ := f.Bytes()
+	rules, _ := csp.ParseHeaders(data)
 	return rules
 }
 

@@ -68,13 +68,13 @@ func (e elem) String() string {
 // html audits one page. It reads the page with tdewolff's HTML lexer,
 // which works on the bytes directly and is several times faster than a
 // tokenizer reading through an io.Reader.
-func (a *auditor) html(f *output.File, fa *facts) {
+func (a *auditor) html(f *output.File, data []byte, fa *facts) {
 	fa.ids = map[string]bool{}
 	p := &pageScan{a: a, f: f, fa: fa}
 	// The lexer lowercases names in place and writes a NUL after the
 	// input, so it reads a pooled copy of the page, never the page.
 	buf := copyPool.Get().(*[]byte)
-	page := append((*buf)[:0], f.Data...)
+	page := append((*buf)[:0], data...)
 	p.scan(page[:len(page):cap(page)], 0)
 	p.finish()
 	*buf = page

@@ -4,6 +4,7 @@ package output
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
@@ -24,6 +25,8 @@ type File struct {
 	// Path is slash-separated and relative to the site root, e.g.
 	// "legal/cookie-policy/index.html".
 	Path string
+	// Data is the file's bytes; nil for a file made by Lazy, whose bytes
+	// Bytes reads when they are needed.
 	Data []byte
 	// Sources are the site-relative source files the output was made from
 	// (the Markdown file first, then templates), used to point diagnostics
@@ -36,6 +39,54 @@ type File struct {
 
 	sumOnce sync.Once
 	sum     [32]byte
+	// A lazy file's size, reader and, once read, bytes.
+	lazy     bool
+	size     int
+	load     func() ([]byte, error)
+	loadOnce sync.Once
+	loaded   []byte
+	loadErr  error
+}
+
+// Lazy returns a file whose bytes are not in memory but known by their
+// size and SHA-256: a page the destination already holds, vouched for
+// by its Manifest. load reads them; Bytes checks what it read against
+// sum, so a file changed meanwhile is an error, never taken for the
+// page.
+func Lazy(path string, size int, sum [32]byte, load func() ([]byte, error)) *File {
+	f := &File{Path: path, lazy: true, size: size, load: load}
+	f.KnownSum(sum)
+	return f
+}
+
+// IsLazy reports whether f was made by Lazy.
+func (f *File) IsLazy() bool { return f.lazy }
+
+// Len is the number of bytes of the file.
+func (f *File) Len() int {
+	if f.lazy {
+		return f.size
+	}
+	return len(f.Data)
+}
+
+// Bytes returns the file's bytes, reading a lazy file's the first time.
+func (f *File) Bytes() ([]byte, error) {
+	if !f.lazy {
+		return f.Data, nil
+	}
+	f.loadOnce.Do(func() {
+		data, err := f.load()
+		switch {
+		case err != nil:
+			f.loadErr = err
+		case len(data) != f.size || sha256.Sum256(data) != f.Sum():
+			f.loadErr = fmt.Errorf("%s changed during the build; build again", f.Path)
+		default:
+			f.loaded = data
+		}
+	})
+	return f.loaded, f.loadErr
 }
 
 // Set is a built site: files by path. A Set made by a Plan accepts only
@@ -162,9 +213,9 @@ type Writer struct {
 	stamps map[string]Stamp
 	// listing is dest's listing, in place.
 	listing chan listing
-	st     WriteStats
-	err    error
-	closed bool
+	st      WriteStats
+	err     error
+	closed  bool
 }
 
 // NewWriter starts writing a new output for dest, first removing the
@@ -202,7 +253,10 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 				if w.inPlace {
 					kept, err = w.stage(f)
 				} else if err = w.mkdirs(path.Dir(f.Path)); err == nil {
-					err = create(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), f.Data)
+					var data []byte
+					if data, err = f.Bytes(); err == nil {
+						err = create(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), data)
+					}
 				}
 				w.mu.Lock()
 				switch {
@@ -248,8 +302,8 @@ func (w *Writer) mkdirs(d string) error {
 // place. kept reports the equal file, left as it is.
 func (w *Writer) stage(f *File) (kept bool, err error) {
 	full := filepath.Join(w.dest, filepath.FromSlash(f.Path))
-	if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(f.Data)) {
-		if w.prev.holds(f.Path, fi, f.Sum) || sameBytes(full, f.Data) {
+	if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(f.Len()) {
+		if w.prev.holds(f.Path, fi, f.Sum) || !f.lazy && sameBytes(full, f.Data) {
 			if w.prev != nil {
 				st := stampOrNone(fi, nil)
 				st.Sum = f.Sum()
@@ -260,11 +314,34 @@ func (w *Writer) stage(f *File) (kept bool, err error) {
 			return true, nil
 		}
 	}
+	data, err := f.Bytes()
+	if err != nil {
+		return false, err
+	}
 	w.mu.Lock()
 	name := filepath.Join(stagedDir, strconv.Itoa(len(w.staged)))
 	w.staged[f.Path] = name
 	w.mu.Unlock()
-	return false, create(filepath.Join(w.tmp, name), f.Data)
+	return false, create(filepath.Join(w.tmp, name), data)
+}
+
+// Holds reports whether dest already holds the file at p with the bytes
+// whose SHA-256 is sum, as the last build's Manifest vouches, so a build
+// need not even read them (see Lazy).
+func (w *Writer) Holds(p string, sum [32]byte) bool {
+	if w.prev == nil || !w.inPlace || !ValidPath(p) {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(p)))
+	return err == nil && w.prev.holds(p, fi, func() [32]byte { return sum })
+}
+
+// Read reads the file at p as dest holds it now, for a Lazy file.
+func (w *Writer) Read(p string) ([]byte, error) {
+	if !ValidPath(p) {
+		return nil, fmt.Errorf("output path %q escapes the output folder", p)
+	}
+	return os.ReadFile(filepath.Join(w.dest, filepath.FromSlash(p)))
 }
 
 // stampOrNone is the stamp of the file Lstat described as fi, or one
@@ -277,6 +354,14 @@ func stampOrNone(fi fs.FileInfo, err error) Stamp {
 		}
 	}
 	return Stamp{Size: -1}
+}
+
+// sameContent reports whether a and b hold the same bytes.
+func sameContent(a, b *File) bool {
+	if a.lazy || b.lazy {
+		return a.Sum() == b.Sum()
+	}
+	return bytes.Equal(a.Data, b.Data)
 }
 
 // sameBytes reports whether the file name holds exactly data.
@@ -330,7 +415,7 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		switch {
 		case !ok:
 			w.Add(f)
-		case !bytes.Equal(added.Data, f.Data):
+		case added != f && !sameContent(added, f):
 			w.fail(fmt.Errorf("output %s was written with other bytes than the site's", f.Path))
 		}
 	}

@@ -39,8 +39,8 @@ func (m *maker) limits() {
 				continue
 			}
 			n++
-			if len(f.Data) > CloudflareMaxFileSize {
-				m.errs.Add(f.where(), "cloudflare: %s is %s; Cloudflare Pages serves files of at most 25 MiB", f.Path, size(len(f.Data)))
+			if f.size() > CloudflareMaxFileSize {
+				m.errs.Add(f.where(), "cloudflare: %s is %s; Cloudflare Pages serves files of at most 25 MiB", f.Path, size(f.size()))
 			}
 		}
 		if n > CloudflareMaxFiles {
@@ -64,9 +64,9 @@ func (m *maker) limits() {
 	case GitHubPages:
 		total := 0
 		for _, f := range files {
-			total += len(f.Data)
-			if len(f.Data) > GitHubMaxFileSize {
-				m.errs.Add(f.where(), "github-pages: %s is %s; GitHub accepts files of at most 100 MiB", f.Path, size(len(f.Data)))
+			total += f.size()
+			if f.size() > GitHubMaxFileSize {
+				m.errs.Add(f.where(), "github-pages: %s is %s; GitHub accepts files of at most 100 MiB", f.Path, size(f.size()))
 			}
 		}
 		if total > GitHubMaxSiteSize {

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -41,8 +40,8 @@ type manifest struct {
 func Manifest(files []File, scripts, styles []string) []byte {
 	m := manifest{Files: make([]Entry, 0, len(files)), Inline: []InlineEntry{}}
 	for _, f := range files {
-		sum := sha256.Sum256(f.Data)
-		m.Files = append(m.Files, Entry{f.Path, len(f.Data), hex.EncodeToString(sum[:]), ContentType(f.Path, f.Data), CacheControl(f)})
+		sum := f.sha256()
+		m.Files = append(m.Files, Entry{f.Path, f.size(), hex.EncodeToString(sum[:]), ContentType(f.Path, f.Data), CacheControl(f)})
 	}
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 	add := func(kind string, hashes []string) {

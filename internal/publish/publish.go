@@ -22,6 +22,7 @@
 package publish
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net/url"
 	"sort"
@@ -73,7 +74,11 @@ type File struct {
 	// Path is the file's slash path inside the output folder
 	// ("legal/index.html", "css/site.3f2a9c1e.css").
 	Path string
+	// Data is the file's bytes; nil for a file the build did not read
+	// (one the destination already holds), given by Size and Sum.
 	Data []byte
+	Size int
+	Sum  [32]byte
 	// Fingerprinted says the file's name changes exactly when its bytes
 	// do, so it may be cached for good.
 	Fingerprinted bool
@@ -243,4 +248,20 @@ func (m *maker) rooted(p string) string {
 		return "/" + p[len(m.base):]
 	}
 	return p
+}
+
+// size is the file's size in bytes.
+func (f File) size() int {
+	if f.Data != nil {
+		return len(f.Data)
+	}
+	return f.Size
+}
+
+// sha256 is the SHA-256 of the file's bytes.
+func (f File) sha256() [32]byte {
+	if f.Data != nil {
+		return sha256.Sum256(f.Data)
+	}
+	return f.Sum
 }

@@ -71,6 +71,18 @@ func (b *build) locate(outPath string, off int) (diag.Pos, bool) {
 	if f == nil || len(f.Sources) == 0 {
 		return diag.Pos{}, false
 	}
+	if f.IsLazy() {
+		// A page the destination held: its marks are in its record.
+		b.lazyMu.Lock()
+		key := b.lazyKeys[outPath]
+		b.lazyMu.Unlock()
+		var rec pageRecord
+		data, err := f.Bytes()
+		if err != nil || !b.cache.disk.Get("page", key, &rec) || !bytes.Equal(rec.Data, data) {
+			return diag.Pos{}, false
+		}
+		return rec.Marks.At(data, off)
+	}
 	if f.Marks == nil {
 		src := f.Sources[0]
 		if css, ok := b.minified[outPath]; ok {
@@ -125,11 +137,15 @@ func nthRef(b []byte, n int) int {
 // auditKey names the audit's facts of the site at root in the disk
 // cache: its last build's, reused file by file where the bytes hash the
 // same.
-func auditKey(root string) [32]byte {
+func auditKey(root string) [32]byte { return siteFileKey("audit", root) }
+
+// siteFileKey names a disk cache entry that holds what the last build of
+// the site at root left of one kind.
+func siteFileKey(kind, root string) [32]byte {
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
-	return sha256.Sum256([]byte("audit\x00" + root))
+	return sha256.Sum256([]byte(kind + "\x00" + root))
 }
 
 // loadAudit gives a fresh auditor the facts the last build of the site

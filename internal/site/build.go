@@ -59,6 +59,10 @@ type configured struct {
 	src              *source.Tree // the site's files, with config.toml's ignore list
 	date             time.Time    // the build date (midnight UTC)
 	conv             *markdown.Converter
+	// lazyKeys are the keys of the pages the destination already held
+	// (lazy files), by output path, for their marks.
+	lazyMu   sync.Mutex
+	lazyKeys map[string][32]byte
 }
 
 // themed is what the theme step makes.

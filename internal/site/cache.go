@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"html/template"
 	"os"
 	"path/filepath"
@@ -49,10 +50,20 @@ type cache struct {
 	// disk, when set, is the persistent build cache (build -cache): pages
 	// rendered by earlier builds, of this site or another, found by the
 	// hash of everything they are made from.
-	disk    *store.Store
-	puts    chan diskPut
-	putOnce sync.Once
-	putters sync.WaitGroup
+	disk *store.Store
+	puts chan diskPut
+	// out is the build's destination and index what the disk cache
+	// knows of each page by its key (its hash, size, inline code and
+	// warnings), read once from the disk cache: a page the destination
+	// holds is then taken from neither. next is the index of this build.
+	out       Output
+	root      string
+	index     map[[32]byte]pageMeta
+	indexRead bool
+	next      map[[32]byte]pageMeta
+	nextNew   bool // next differs from index
+	putOnce   sync.Once
+	putters   sync.WaitGroup
 	// assets are the theme's assets as last minified: source, result.
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
@@ -118,7 +129,15 @@ type outEntry struct {
 // rendered is a finished page, the CSP hashes of its inline scripts and
 // styles, and where each of its elements comes from.
 type rendered struct {
+	// data is the page; nil for a lazy one (lazy), which the destination
+	// already holds: size and sum say what it is, key finds its record
+	// in the disk cache.
 	data []byte
+	lazy bool
+	size int
+	key  [32]byte
+	// fromDisk says the page came from the disk cache's record.
+	fromDisk bool
 	// sum is data's SHA-256 when the disk cache gave it (sum[0:32] is
 	// then set and summed true).
 	sum             [32]byte
@@ -129,6 +148,9 @@ type rendered struct {
 	// page with errors is never kept.
 	mdErrs, warns diag.List
 }
+
+// ok reports whether the page was rendered (or is held as it was).
+func (r rendered) ok() bool { return r.data != nil || r.lazy }
 
 // pageRecord is a rendered page as the disk cache keeps it.
 type pageRecord struct {
@@ -297,10 +319,16 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 		return e.rendered, nil, false
 	}
 	if c.disk != nil {
+		if m, ok := c.indexed(key); ok && c.out != nil && c.out.Holds(out, m.Sum) {
+			r = rendered{sum: m.Sum, summed: true, size: m.Size, lazy: true, key: key, scripts: m.Scripts, styles: m.Styles, warns: m.Warnings}
+			c.record(key, m, false)
+			return r, nil, false
+		}
 		var rec pageRecord
 		if c.disk.Get("page", key, &rec) && len(rec.Data) > 0 {
-			r = rendered{data: rec.Data, sum: rec.Sum, summed: true, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
+			r = rendered{data: rec.Data, sum: rec.Sum, summed: true, fromDisk: true, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
 			c.keepRendered(out, key, r)
+			c.record(key, pageMeta{Sum: rec.Sum, Size: len(rec.Data), Scripts: rec.Scripts, Styles: rec.Styles, Warnings: rec.Warnings}, true)
 			return r, nil, false
 		}
 	}
@@ -308,10 +336,59 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 	if err == nil && len(r.mdErrs) == 0 {
 		c.keepRendered(out, key, r)
 		if c.disk != nil {
-			c.put("page", key, pageRecord{Data: r.data, Scripts: r.scripts, Styles: r.styles, Marks: r.marks, Warnings: r.warns})
+			rec := pageRecord{Data: r.data, Scripts: r.scripts, Styles: r.styles, Marks: r.marks, Warnings: r.warns}
+			c.put("page", key, rec)
+			c.record(key, pageMeta{Sum: sha256.Sum256(r.data), Size: len(r.data), Scripts: r.scripts, Styles: r.styles, Warnings: r.warns}, true)
 		}
 	}
 	return r, err, true
+}
+
+// pageMeta is what the index keeps of a rendered page.
+type pageMeta struct {
+	Sum             [32]byte
+	Size            int
+	Scripts, Styles []string
+	Warnings        diag.List
+}
+
+// indexKey names the page index of the site at root in the disk cache.
+func indexKey(root string) [32]byte { return siteFileKey("pages", root) }
+
+// indexed returns what the index knows of the page rendered under key,
+// reading the index from the disk cache the first time.
+func (c *cache) indexed(key [32]byte) (pageMeta, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.indexRead {
+		c.indexRead = true
+		var ix pageIndex
+		if c.disk.Get("index", indexKey(c.root), &ix) {
+			c.index = ix
+		}
+	}
+	m, ok := c.index[key]
+	return m, ok
+}
+
+// record puts a page in this build's index; changed says the page was
+// not taken from the index.
+func (c *cache) record(key [32]byte, m pageMeta, changed bool) {
+	c.mu.Lock()
+	if c.next == nil {
+		c.next = map[[32]byte]pageMeta{}
+	}
+	c.next[key] = m
+	c.nextNew = c.nextNew || changed
+	c.mu.Unlock()
+}
+
+// saveIndex stores this build's index when it differs from the one read.
+func (c *cache) saveIndex() {
+	if c.disk != nil && c.out != nil && c.next != nil && (c.nextNew || len(c.next) != len(c.index)) {
+		c.put("index", indexKey(c.root), pageIndex(c.next))
+	}
+	c.index, c.next, c.nextNew = c.next, nil, false
 }
 
 func (c *cache) keepRendered(out string, key [32]byte, r rendered) {

@@ -460,13 +460,11 @@ func (b *build) render() bool {
 			return r, e
 		})
 		mdErrs[i] = outs[i].mdErrs
-		if errs[i] == nil && outs[i].data != nil {
+		if errs[i] == nil && outs[i].ok() {
 			// One File for the writer and the set, so its hash is taken
 			// once (or not at all: the disk cache keeps it).
-			f := &output.File{Path: v.page.OutPath, Data: outs[i].data, Sources: b.sourcesOf(v.page.Source, v.layout), Marks: outs[i].marks}
-			if outs[i].summed {
-				f.KnownSum(outs[i].sum)
-			}
+			f := b.pageFile(v.page.OutPath, outs[i])
+			f.Sources = b.sourcesOf(v.page.Source, v.layout)
 			files[i] = f
 			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 				b.opt.Emit(f)
@@ -496,15 +494,20 @@ func (b *build) render() bool {
 		// problems show in the same run; the build fails all the same.
 		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
 		b.res.Warnings = append(b.res.Warnings, outs[i].warns...)
-		if errs[i] != nil || outs[i].data == nil {
+		if errs[i] != nil || !outs[i].ok() {
 			if errs[i] != nil {
 				b.res.Errors = append(b.res.Errors, errs[i])
 			}
 			b.missing[v.page.OutPath] = true
 			continue
 		}
-		if fresh[i] {
+		switch {
+		case fresh[i]:
 			b.res.Rendered++
+		case outs[i].lazy:
+			b.res.Held++
+		case outs[i].fromDisk:
+			b.res.Cached++
 		}
 		b.res.Pages++
 		b.put(files[i])
@@ -589,6 +592,26 @@ func (b *build) sourcesOf(md, layout string) []string {
 	srcs := make([]string, 0, 2+len(b.shared))
 	srcs = append(srcs, md, b.theme.Dir+"/layouts/"+layout+".html")
 	return append(srcs, b.shared...)
+}
+
+// pageFile is the output file of a rendered page: a lazy one, read from
+// the destination only if something must see its bytes, for a page the
+// destination already holds.
+func (b *build) pageFile(out string, r rendered) *output.File {
+	if !r.lazy {
+		f := &output.File{Path: out, Data: r.data, Marks: r.marks}
+		if r.summed {
+			f.KnownSum(r.sum)
+		}
+		return f
+	}
+	b.lazyMu.Lock()
+	if b.lazyKeys == nil {
+		b.lazyKeys = map[string][32]byte{}
+	}
+	b.lazyKeys[out] = r.key
+	b.lazyMu.Unlock()
+	return output.Lazy(out, r.size, r.sum, func() ([]byte, error) { return b.cache.out.Read(out) })
 }
 
 // siteKey hashes what every page depends on: config, theme, menus.

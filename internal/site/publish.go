@@ -131,7 +131,7 @@ func (b *build) host() {
 			if len(f.Sources) > 0 {
 				src = f.Sources[0]
 			}
-			site.Files = append(site.Files, publish.File{Path: f.Path, Data: f.Data, Fingerprinted: fingerprinted[f.Path], Source: src})
+			site.Files = append(site.Files, publish.File{Path: f.Path, Data: f.Data, Size: f.Len(), Fingerprinted: fingerprinted[f.Path], Source: src})
 		}
 	}
 	for _, a := range b.aliasList {

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"slices"
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
@@ -99,4 +101,88 @@ func readDiags(d *wire.Reader) diag.List {
 		l[i] = e
 	}
 	return l
+}
+
+// pageIndex is the index of a site's pages in the disk cache: what each
+// rendered page is, by its key. Its inline code's hashes are the same
+// few strings on every page, so they are written once and named by
+// their index.
+type pageIndex map[[32]byte]pageMeta
+
+// MarshalBinary encodes the index.
+func (ix pageIndex) MarshalBinary() ([]byte, error) {
+	keys := make([][32]byte, 0, len(ix))
+	for k := range ix {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	var table []string
+	index := map[string]uint64{}
+	strs := func(b []byte, ss []string) []byte {
+		b = wire.Uint(b, uint64(len(ss)))
+		for _, s := range ss {
+			i, ok := index[s]
+			if !ok {
+				i = uint64(len(table))
+				index[s] = i
+				table = append(table, s)
+			}
+			b = wire.Uint(b, i)
+		}
+		return b
+	}
+	var body []byte
+	body = wire.Uint(body, uint64(len(keys)))
+	for _, k := range keys {
+		m := ix[k]
+		body = append(body, k[:]...)
+		body = append(body, m.Sum[:]...)
+		body = wire.Int(body, m.Size)
+		body = strs(body, m.Scripts)
+		body = strs(body, m.Styles)
+		body = appendDiags(body, m.Warnings)
+	}
+	return append(wire.Strings(nil, table), body...), nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded.
+func (ix *pageIndex) UnmarshalBinary(b []byte) error {
+	d := wire.NewReader(b)
+	table := d.Strings()
+	strs := func() []string {
+		n := d.Count(1)
+		if n == 0 {
+			return nil
+		}
+		ss := make([]string, n)
+		for i := range ss {
+			j := d.Uint()
+			if j >= uint64(len(table)) {
+				d.Fail()
+				return nil
+			}
+			ss[i] = table[j]
+		}
+		return ss
+	}
+	n := d.Count(68)
+	m := make(pageIndex, n)
+	for range n {
+		var k [32]byte
+		copy(k[:], d.Fixed(32))
+		var e pageMeta
+		copy(e.Sum[:], d.Fixed(32))
+		e.Size = d.Int()
+		e.Scripts, e.Styles = strs(), strs()
+		e.Warnings = readDiags(d)
+		if d.Err() != nil {
+			break
+		}
+		m[k] = e
+	}
+	if err := d.Done(); err != nil {
+		return err
+	}
+	*ix = m
+	return nil
 }

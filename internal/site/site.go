@@ -47,6 +47,19 @@ type Options struct {
 	// earlier builds are taken from it when nothing they are made of
 	// changed (the store's version names the tool's build).
 	Cache *store.Store
+	// Output, when set with Cache, is the destination the build writes
+	// to: a page the cache knows and the destination already holds, as
+	// its manifest vouches, is not even read (see output.Lazy).
+	Output Output
+}
+
+// Output is what a build needs of its destination (an output.Writer).
+type Output interface {
+	// Holds reports whether the destination holds the file at path with
+	// the bytes whose SHA-256 is sum.
+	Holds(path string, sum [32]byte) bool
+	// Read reads the file at path as the destination holds it.
+	Read(path string) ([]byte, error)
 }
 
 // Manifest is the deploy manifest of the built site (build -manifest):
@@ -58,7 +71,11 @@ func (r *Result) Manifest() []byte {
 	}
 	var files []publish.File
 	for _, f := range r.Files.Files() {
-		files = append(files, publish.File{Path: f.Path, Data: f.Data, Fingerprinted: r.fingerprinted[f.Path]})
+		pf := publish.File{Path: f.Path, Data: f.Data, Size: f.Len(), Sum: f.Sum(), Fingerprinted: r.fingerprinted[f.Path]}
+		if f.IsLazy() && !strings.HasSuffix(f.Path, ".html") {
+			pf.Data, _ = f.Bytes() // for its content type, which a page's name gives
+		}
+		files = append(files, pf)
 	}
 	return publish.Manifest(files, r.Scripts, r.Styles)
 }
@@ -123,6 +140,10 @@ type Result struct {
 	// Pages counts the pages rendered, Rendered those rendered afresh
 	// (the rest were unchanged since the previous build).
 	Pages, Rendered int
+	// Held counts the pages the destination already held, as the disk
+	// cache's index and the destination's manifest say (not read at
+	// all), Cached those taken from the disk cache.
+	Held, Cached int
 	// Audited counts the output files the audit read afresh; it took the
 	// rest's facts from the previous build (in this process, or the disk
 	// cache's) because their bytes were the same.
@@ -180,6 +201,10 @@ func New(opt Options, keep bool) *Builder {
 	b := &Builder{opt: opt}
 	b.cache = newCache(keep)
 	b.cache.disk = opt.Cache
+	if opt.Cache != nil {
+		b.cache.out = opt.Output
+		b.cache.root = opt.Root
+	}
 	return b
 }
 
@@ -277,6 +302,7 @@ func (b *Builder) build() *Result {
 		b.src.Store(bd.src)
 	}
 	b.cache.sweep()
+	b.cache.saveIndex()
 	b.cache.flush()
 	return r
 }
