@@ -5,6 +5,7 @@ package content
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"net/url"
 	"path"
 	"strconv"
@@ -71,6 +72,31 @@ type Options struct {
 // Parse reads one content file. source is its site-relative path (used in
 // errors), rel its path inside content/.
 func Parse(source, rel string, src []byte) (*Page, diag.List) {
+	return ParseCached(source, rel, src, nil)
+}
+
+// FrontMatters keeps parsed front matter between builds, by the hash of
+// everything it is parsed from (FrontMatterKey). Get returns a fresh
+// copy, or nil.
+type FrontMatters interface {
+	Get(key [32]byte) *FrontMatter
+	Put(key [32]byte, fm *FrontMatter)
+}
+
+// FrontMatterKey names front matter for a FrontMatters: its text, format,
+// the file it is in and the line it starts on (its keys' positions).
+func FrontMatterKey(source, format string, fmLine int, fm []byte) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", source, format, fmLine)
+	h.Write(fm)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// ParseCached is Parse taking the front matter from fms when it holds
+// it, and keeping it there when it parses without an error.
+func ParseCached(source, rel string, src []byte, fms FrontMatters) (*Page, diag.List) {
 	if e := checkUTF8(source, src); e != nil {
 		return nil, diag.List{e}
 	}
@@ -82,9 +108,20 @@ func Parse(source, rel string, src []byte) (*Page, diag.List) {
 	if e != nil {
 		return nil, diag.List{e}
 	}
-	meta, errs := ParseFrontMatter(source, format, fm, fmLine)
+	var meta *FrontMatter
+	var errs diag.List
+	var key [32]byte
+	if fms != nil && format != "" {
+		key = FrontMatterKey(source, format, fmLine, fm)
+		meta = fms.Get(key)
+	}
 	if meta == nil {
-		return nil, errs
+		if meta, errs = ParseFrontMatter(source, format, fm, fmLine); meta == nil {
+			return nil, errs
+		}
+		if fms != nil && format != "" && len(errs) == 0 {
+			fms.Put(key, meta)
+		}
 	}
 	p := &Page{FrontMatter: *meta, Source: source, Rel: rel, Src: src, Body: body, BodyLine: bodyLine, Sum: sha256.Sum256(src)}
 	stem := Stem(rel)

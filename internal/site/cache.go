@@ -62,6 +62,9 @@ type cache struct {
 	indexRead bool
 	next      map[[32]byte]pageMeta
 	nextNew   bool // next differs from index
+	// fm is the disk cache's parsed front matter, read once.
+	fm     *frontMatters
+	fmOnce sync.Once
 	putOnce   sync.Once
 	putters   sync.WaitGroup
 	// assets are the theme's assets as last minified: source, result.
@@ -229,7 +232,7 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 			pages[i], errs[i] = prev.page, prev.errs
 			return
 		}
-		pages[i], errs[i] = content.Parse(source, e.Rel, src)
+		pages[i], errs[i] = content.ParseCached(source, e.Rel, src, c.frontMatters())
 		if !c.keep {
 			return
 		}
@@ -381,6 +384,63 @@ func (c *cache) record(key [32]byte, m pageMeta, changed bool) {
 	c.next[key] = m
 	c.nextNew = c.nextNew || changed
 	c.mu.Unlock()
+}
+
+// frontMatters returns the disk cache's parsed front matter of the
+// site's pages, nil without a disk cache.
+func (c *cache) frontMatters() content.FrontMatters {
+	if c.disk == nil || c.root == "" {
+		return nil
+	}
+	c.fmOnce.Do(func() {
+		c.fm = &frontMatters{next: map[[32]byte][]byte{}}
+		var snap fmSnapshot
+		if c.disk.Get("frontmatter", siteFileKey("frontmatter", c.root), &snap) {
+			c.fm.old = snap
+		}
+	})
+	return c.fm
+}
+
+// saveFrontMatters stores the front matter this build used, when it
+// parsed any afresh.
+func (c *cache) saveFrontMatters() {
+	if fm := c.fm; fm != nil && (fm.changed || len(fm.next) != len(fm.old)) {
+		c.put("frontmatter", siteFileKey("frontmatter", c.root), fmSnapshot(fm.next))
+	}
+	c.fm, c.fmOnce = nil, sync.Once{}
+}
+
+// frontMatters is parsed front matter by content.FrontMatterKey, in its
+// binary form: old as the disk cache had it, next what this build used.
+type frontMatters struct {
+	mu        sync.Mutex
+	old, next map[[32]byte][]byte
+	changed   bool
+}
+
+func (f *frontMatters) Get(key [32]byte) *content.FrontMatter {
+	f.mu.Lock()
+	b, ok := f.old[key]
+	f.mu.Unlock()
+	fm := &content.FrontMatter{}
+	if !ok || fm.UnmarshalBinary(b) != nil {
+		return nil
+	}
+	f.mu.Lock()
+	f.next[key] = b
+	f.mu.Unlock()
+	return fm
+}
+
+func (f *frontMatters) Put(key [32]byte, fm *content.FrontMatter) {
+	b, err := fm.MarshalBinary()
+	if err != nil {
+		return // parsed every time
+	}
+	f.mu.Lock()
+	f.next[key], f.changed = b, true
+	f.mu.Unlock()
 }
 
 // saveIndex stores this build's index when it differs from the one read.

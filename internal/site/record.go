@@ -186,3 +186,41 @@ func (ix *pageIndex) UnmarshalBinary(b []byte) error {
 	*ix = m
 	return nil
 }
+
+// fmSnapshot is the parsed front matter of a site's pages in the disk
+// cache, each in its binary form, by content.FrontMatterKey.
+type fmSnapshot map[[32]byte][]byte
+
+// MarshalBinary encodes the snapshot.
+func (sn fmSnapshot) MarshalBinary() ([]byte, error) {
+	keys := make([][32]byte, 0, len(sn))
+	size := 0
+	for k, v := range sn {
+		keys = append(keys, k)
+		size += 34 + len(v)
+	}
+	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	b := wire.Uint(make([]byte, 0, size+8), uint64(len(keys)))
+	for _, k := range keys {
+		b = wire.Bytes(append(b, k[:]...), sn[k])
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded; the entries share
+// b's memory.
+func (sn *fmSnapshot) UnmarshalBinary(b []byte) error {
+	d := wire.NewReader(b)
+	n := d.Count(33)
+	m := make(fmSnapshot, n)
+	for range n {
+		var k [32]byte
+		copy(k[:], d.Fixed(32))
+		m[k] = d.Bytes()
+	}
+	if err := d.Done(); err != nil {
+		return err
+	}
+	*sn = m
+	return nil
+}

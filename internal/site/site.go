@@ -303,6 +303,7 @@ func (b *Builder) build() *Result {
 	}
 	b.cache.sweep()
 	b.cache.saveIndex()
+	b.cache.saveFrontMatters()
 	b.cache.flush()
 	return r
 }
