@@ -63,10 +63,10 @@ type cache struct {
 	next      map[[32]byte]pageMeta
 	nextNew   bool // next differs from index
 	// fm is the disk cache's parsed front matter, read once.
-	fm     *frontMatters
-	fmOnce sync.Once
-	putOnce   sync.Once
-	putters   sync.WaitGroup
+	fm      *frontMatters
+	fmOnce  sync.Once
+	putOnce sync.Once
+	putters sync.WaitGroup
 	// assets are the theme's assets as last minified: source, result.
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
