@@ -41,7 +41,7 @@ func (b *build) audit() bool {
 		Locate:       b.locate,
 	})
 	b.res.Audited = rep.Scanned
-	if b.cache.disk != nil && rep.Scanned > 0 {
+	if b.cache.disk != nil && worthSaving(rep.Scanned, b.files.Len()) {
 		b.cache.put("audit", auditKey(b.opt.Root), au.Snapshot())
 	}
 	// A finding at the very place of an error already reported (a link to
@@ -132,6 +132,16 @@ func nthRef(b []byte, n int) int {
 		}
 	}
 	return -1
+}
+
+// worthSaving says whether a site-wide snapshot in the disk cache (the
+// audit's facts, the page index, parsed front matter) is worth writing
+// again after a build that redid changed of its total entries: not for
+// a handful, which the next build just redoes, so that an edit to one
+// page of thousands does not rewrite megabytes. The count the next build
+// redoes grows with each skipped save, until it is worth one.
+func worthSaving(changed, total int) bool {
+	return changed > 0 && (changed >= 64 || changed*100 >= total)
 }
 
 // auditKey names the audit's facts of the site at root in the disk

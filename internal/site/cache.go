@@ -61,7 +61,7 @@ type cache struct {
 	index     map[[32]byte]pageMeta
 	indexRead bool
 	next      map[[32]byte]pageMeta
-	nextNew   bool // next differs from index
+	nextNew   int // entries of next not taken from index
 	// fm is the disk cache's parsed front matter, read once.
 	fm      *frontMatters
 	fmOnce  sync.Once
@@ -382,7 +382,9 @@ func (c *cache) record(key [32]byte, m pageMeta, changed bool) {
 		c.next = map[[32]byte]pageMeta{}
 	}
 	c.next[key] = m
-	c.nextNew = c.nextNew || changed
+	if changed {
+		c.nextNew++
+	}
 	c.mu.Unlock()
 }
 
@@ -405,7 +407,7 @@ func (c *cache) frontMatters() content.FrontMatters {
 // saveFrontMatters stores the front matter this build used, when it
 // parsed any afresh.
 func (c *cache) saveFrontMatters() {
-	if fm := c.fm; fm != nil && (fm.changed || len(fm.next) != len(fm.old)) {
+	if fm := c.fm; fm != nil && worthSaving(fm.changed+abs(len(fm.next)-len(fm.old)), len(fm.next)) {
 		c.put("frontmatter", siteFileKey("frontmatter", c.root), fmSnapshot(fm.next))
 	}
 	c.fm, c.fmOnce = nil, sync.Once{}
@@ -416,7 +418,7 @@ func (c *cache) saveFrontMatters() {
 type frontMatters struct {
 	mu        sync.Mutex
 	old, next map[[32]byte][]byte
-	changed   bool
+	changed   int // entries parsed afresh
 }
 
 func (f *frontMatters) Get(key [32]byte) *content.FrontMatter {
@@ -439,16 +441,17 @@ func (f *frontMatters) Put(key [32]byte, fm *content.FrontMatter) {
 		return // parsed every time
 	}
 	f.mu.Lock()
-	f.next[key], f.changed = b, true
+	f.next[key] = b
+	f.changed++
 	f.mu.Unlock()
 }
 
 // saveIndex stores this build's index when it differs from the one read.
 func (c *cache) saveIndex() {
-	if c.disk != nil && c.out != nil && c.next != nil && (c.nextNew || len(c.next) != len(c.index)) {
+	if c.disk != nil && c.out != nil && c.next != nil && worthSaving(c.nextNew+abs(len(c.next)-len(c.index)), len(c.next)) {
 		c.put("index", indexKey(c.root), pageIndex(c.next))
 	}
-	c.index, c.next, c.nextNew = c.next, nil, false
+	c.index, c.next, c.nextNew = c.next, nil, 0
 }
 
 func (c *cache) keepRendered(out string, key [32]byte, r rendered) {
@@ -523,4 +526,11 @@ func (c *cache) sweep() {
 		}
 	}
 	c.touchedP, c.touchedD, c.touchedO = nil, nil, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
