@@ -275,68 +275,99 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		policyText = textOf(data)
 	}
 	rep := &Report{Scanned: int(scanned.Load())}
-	// Root-relative references (the header's and footer's links, on every
-	// page) resolve the same from anywhere: check each once.
-	memo := map[string]refResult{}
-	checkRef := func(from string, r ref) refResult {
-		if !strings.HasPrefix(r.url, "/") || strings.HasPrefix(r.url, "//") {
-			fd, ok, dep := a.checkRef(from, r, ids)
-			return refResult{fd, ok, dep}
-		}
-		if rr, ok := memo[r.url]; ok {
-			rr.fd.off = r.off
-			return rr
-		}
-		fd, ok, dep := a.checkRef(from, r, ids)
-		memo[r.url] = refResult{fd, ok, dep}
-		return refResult{fd, ok, dep}
+	// The cross-file checks, file by file, on every core. Each worker
+	// checks a root-relative reference (the header's and footer's links,
+	// on every page), which resolves the same from anywhere, once, and a
+	// storage key once.
+	type outcome struct {
+		refs    []refResult
+		errs    diag.List
+		allowed []AllowedUse
 	}
-	for i, f := range files {
-		fa := results[i]
-		if fa == nil {
-			continue
-		}
-		// The file's own findings, then the cross-file ones (kept apart:
-		// the facts may be reused by the next run).
-		findings := append([]finding(nil), fa.findings...)
-		// An unchanged file's references keep their answers unless a
-		// file they depend on changed.
-		var refs []refResult
-		if prev, ok := previous[f.Path]; ok && reused[i] && len(prev.refs) == len(fa.refs) {
-			refs = prev.refs
-			for _, rr := range refs {
-				if changed[rr.dep] {
-					refs = nil
-					break
+	outcomes := make([]outcome, len(files))
+	workers := min(runtime.GOMAXPROCS(0), max(len(files)/256, 1))
+	var cross sync.WaitGroup
+	for w := range workers {
+		cross.Go(func() {
+			memo := map[string]refResult{}
+			stored := map[storageUse]refResult{}
+			checkRef := func(from string, r ref) refResult {
+				if !strings.HasPrefix(r.url, "/") || strings.HasPrefix(r.url, "//") {
+					fd, ok, dep := a.checkRef(from, r, ids)
+					return refResult{fd, ok, dep}
 				}
+				if rr, ok := memo[r.url]; ok {
+					rr.fd.off = r.off
+					return rr
+				}
+				fd, ok, dep := a.checkRef(from, r, ids)
+				memo[r.url] = refResult{fd, ok, dep}
+				return refResult{fd, ok, dep}
 			}
-		}
-		if refs == nil {
-			refs = make([]refResult, len(fa.refs))
-			for j, r := range fa.refs {
-				refs[j] = checkRef(f.Path, r)
+			for i := w; i < len(files); i += workers {
+				f, fa := files[i], results[i]
+				if fa == nil {
+					continue
+				}
+				// The file's own findings, then the cross-file ones (kept
+				// apart: the facts may be reused by the next run).
+				findings := append([]finding(nil), fa.findings...)
+				// An unchanged file's references keep their answers unless
+				// a file they depend on changed.
+				var refs []refResult
+				if prev, ok := previous[f.Path]; ok && reused[i] && len(prev.refs) == len(fa.refs) {
+					refs = prev.refs
+					for _, rr := range refs {
+						if changed[rr.dep] {
+							refs = nil
+							break
+						}
+					}
+				}
+				if refs == nil {
+					refs = make([]refResult, len(fa.refs))
+					for j, r := range fa.refs {
+						refs[j] = checkRef(f.Path, r)
+					}
+				}
+				for _, rr := range refs {
+					if !rr.ok {
+						findings = append(findings, rr.fd)
+					}
+				}
+				for _, su := range fa.storage {
+					at := su.off
+					su.off = 0
+					rr, ok := stored[su]
+					if !ok {
+						rr.fd, rr.ok = a.checkStorage(su, policyText)
+						stored[su] = rr
+					}
+					if !rr.ok {
+						rr.fd.off = at
+						findings = append(findings, rr.fd)
+					}
+				}
+				o := outcome{refs: refs}
+				for _, fd := range findings {
+					o.errs = append(o.errs, &diag.Error{Pos: a.pos(f, fd.off), Rule: fd.rule, Msg: fd.msg})
+				}
+				for _, al := range fa.allowed {
+					o.allowed = append(o.allowed, AllowedUse{Pos: a.pos(f, al.off), Origin: al.origin, Reason: a.allow[al.origin]})
+				}
+				outcomes[i] = o
 			}
-		}
-		if c, ok := live[f.Path]; ok {
-			c.refs = refs
+		})
+	}
+	cross.Wait()
+	for i, f := range files {
+		o := outcomes[i]
+		if c, ok := live[f.Path]; ok && results[i] != nil {
+			c.refs = o.refs
 			live[f.Path] = c
 		}
-		for _, rr := range refs {
-			if !rr.ok {
-				findings = append(findings, rr.fd)
-			}
-		}
-		for _, s := range fa.storage {
-			if fd, ok := a.checkStorage(s, policyText); !ok {
-				findings = append(findings, fd)
-			}
-		}
-		for _, fd := range findings {
-			rep.Errors = append(rep.Errors, &diag.Error{Pos: a.pos(f, fd.off), Rule: fd.rule, Msg: fd.msg})
-		}
-		for _, al := range fa.allowed {
-			rep.Allowed = append(rep.Allowed, AllowedUse{Pos: a.pos(f, al.off), Origin: al.origin, Reason: a.allow[al.origin]})
-		}
+		rep.Errors = append(rep.Errors, o.errs...)
+		rep.Allowed = append(rep.Allowed, o.allowed...)
 	}
 	rep.Errors.Sort()
 	sort.Slice(rep.Allowed, func(i, j int) bool { return rep.Allowed[i].Pos.String() < rep.Allowed[j].Pos.String() })
