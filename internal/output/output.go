@@ -96,6 +96,9 @@ func (f *File) Bytes() ([]byte, error) {
 type Set struct {
 	files   map[string]*File
 	planned map[string]bool // nil: any path
+	// sorted is every path in order, once asked for, until the next Put.
+	mu     sync.Mutex
+	sorted []string
 }
 
 // NewSet returns an empty set accepting any clean path once.
@@ -111,14 +114,20 @@ func (s *Set) Get(p string) *File { return s.files[p] }
 // Len is the number of files.
 func (s *Set) Len() int { return len(s.files) }
 
-// Paths returns every path in sorted order.
+// Paths returns every path in sorted order. The caller must not change
+// the slice.
 func (s *Set) Paths() []string {
-	ps := make([]string, 0, len(s.files))
-	for p := range s.files {
-		ps = append(ps, p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sorted == nil || len(s.sorted) != len(s.files) {
+		ps := make([]string, 0, len(s.files))
+		for p := range s.files {
+			ps = append(ps, p)
+		}
+		sort.Strings(ps)
+		s.sorted = ps
 	}
-	sort.Strings(ps)
-	return ps
+	return s.sorted
 }
 
 // Files returns every file in path order.

@@ -177,5 +177,8 @@ func (s *Set) Put(f *File) error {
 		return fmt.Errorf("output %s written twice", f.Path)
 	}
 	s.files[f.Path] = f
+	s.mu.Lock()
+	s.sorted = nil
+	s.mu.Unlock()
 	return nil
 }

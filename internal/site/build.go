@@ -537,7 +537,7 @@ func (b *build) copyFile(file source.File, out, from string) {
 	if !b.files.Planned(out) {
 		return
 	}
-	data, err := b.src.Read(file)
+	data, err := b.cache.read(b.src, file, from)
 	if err != nil {
 		b.res.Errors.Add(diag.Pos{File: from}, "%v", err)
 		return

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"html/template"
 	"os"
+	"path"
 	"path/filepath"
 	"sync"
 
@@ -44,6 +45,12 @@ type cache struct {
 	// since: with both, a rebuild reads only those files.
 	entries []content.Entry
 	changed map[string]bool
+	// changedSite is every path the caller says changed, relative to
+	// the site folder (nil: unknown), and copied the files published as
+	// they are, by source path, as the last build read them: with both,
+	// a rebuild reads only the changed ones.
+	changedSite          map[string]bool
+	copied, copiedByThis map[string][]byte
 	// skipped and warnings are what the last walk of content/ left out.
 	skipped  []source.Skipped
 	warnings diag.List
@@ -287,6 +294,44 @@ func (c *cache) listing(dir string) ([]content.Entry, bool) {
 	return c.entries, true
 }
 
+// read returns the bytes of a file published as it is (from is its
+// site-relative path), reading it only if it may have changed since the
+// last build.
+func (c *cache) read(src *source.Tree, file source.File, from string) ([]byte, error) {
+	c.mu.Lock()
+	data, ok := c.copied[from]
+	c.mu.Unlock()
+	if !ok || !c.keep || c.mayHaveChanged(from) {
+		var err error
+		if data, err = src.Read(file); err != nil {
+			return nil, err
+		}
+	}
+	if c.keep {
+		c.mu.Lock()
+		if c.copiedByThis == nil {
+			c.copiedByThis = map[string][]byte{}
+		}
+		c.copiedByThis[from] = data
+		c.mu.Unlock()
+	}
+	return data, nil
+}
+
+// mayHaveChanged reports whether the caller said p, or a folder holding
+// it, changed, or said nothing.
+func (c *cache) mayHaveChanged(p string) bool {
+	if c.changedSite == nil {
+		return true
+	}
+	for ; p != "." && p != "/"; p = path.Dir(p) {
+		if c.changedSite[p] {
+			return true
+		}
+	}
+	return false
+}
+
 // convert returns the converted document for rel, calling f when its key
 // changed.
 func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) *docEntry {
@@ -526,6 +571,7 @@ func (c *cache) sweep() {
 		}
 	}
 	c.touchedP, c.touchedD, c.touchedO = nil, nil, nil
+	c.copied, c.copiedByThis = c.copiedByThis, nil
 }
 
 func abs(n int) int {

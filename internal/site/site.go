@@ -215,7 +215,7 @@ func Build(opt Options) *Result { return New(opt, false).Build() }
 func (b *Builder) Build() *Result {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.cache.changed = nil
+	b.cache.changed, b.cache.changedSite = nil, nil
 	return b.build()
 }
 
@@ -250,7 +250,30 @@ func (b *Builder) Rebuild(paths []string) *Result {
 		changed[filepath.ToSlash(rel)] = true
 	}
 	b.cache.changed = changed
+	b.cache.changedSite = sitePaths(b.opt.Root, paths)
 	return b.build()
+}
+
+// sitePaths returns paths relative to the site folder root, slash
+// separated; nil if one is not inside it.
+func sitePaths(root string, paths []string) map[string]bool {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, p := range paths {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return nil
+		}
+		rel, err := filepath.Rel(abs, a)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+			return nil
+		}
+		m[filepath.ToSlash(rel)] = true
+	}
+	return m
 }
 
 func (b *Builder) build() *Result {

@@ -335,3 +335,40 @@ func appendLine(t testing.TB, file string, i int) {
 	fmt.Fprintf(f, "\nEdit %d.\n", i)
 	f.Close()
 }
+
+// TestRebuildStaticFiles: a rebuild reads again the files published as
+// they are that the watcher named, or whose folder it named, and keeps
+// the bytes of the others from the last build.
+func TestRebuildStaticFiles(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot+"/content", root+"/content")
+	copyTree(t, repoRoot+"/themes", root+"/themes")
+	data, _ := os.ReadFile(repoRoot + "/config.toml")
+	writeFile(t, root+"/config.toml", data)
+	writeFile(t, root+"/static/a.txt", []byte("a1"))
+	writeFile(t, root+"/static/dir/b.txt", []byte("b1"))
+	b := New(Options{Root: root}, true)
+	if r := b.Build(); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	writeFile(t, root+"/static/a.txt", []byte("a2"))
+	writeFile(t, root+"/static/dir/b.txt", []byte("b2"))
+	got := func(r *Result, p string) string {
+		t.Helper()
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		return string(r.Files.Get(p).Data)
+	}
+	r := b.Rebuild([]string{root + "/static/a.txt"})
+	if a, bb := got(r, "a.txt"), got(r, "dir/b.txt"); a != "a2" || bb != "b1" {
+		t.Errorf("after static/a.txt changed: a.txt = %q, dir/b.txt = %q; want a2, and b1 not read again", a, bb)
+	}
+	r = b.Rebuild([]string{root + "/static/dir"})
+	if bb := got(r, "dir/b.txt"); bb != "b2" {
+		t.Errorf("after static/dir changed: dir/b.txt = %q, want b2", bb)
+	}
+	if r := b.Build(); got(r, "a.txt") != "a2" || got(r, "dir/b.txt") != "b2" {
+		t.Error("a full build kept stale bytes")
+	}
+}
