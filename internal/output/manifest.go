@@ -3,6 +3,7 @@ package output
 import (
 	"crypto/sha256"
 	"io/fs"
+	"path"
 	"sort"
 	"time"
 
@@ -32,6 +33,11 @@ type Manifest struct {
 	// Made is when the stamps were taken (Unix nanoseconds).
 	Made  int64
 	Files map[string]Stamp
+	// Dirs are the stamps of the folders below the top one (Size
+	// unused): a folder's times change whenever an entry is added to
+	// it, removed or renamed, so an unchanged stamp means it holds what
+	// the build left, and listing the destination need not read it.
+	Dirs map[string]Stamp
 }
 
 // Stamp is one file's entry in a Manifest.
@@ -46,7 +52,7 @@ type Stamp struct {
 const racyWindow = 2 * time.Second
 
 // NewManifest returns an empty manifest, for a first build.
-func NewManifest() *Manifest { return &Manifest{Files: map[string]Stamp{}} }
+func NewManifest() *Manifest { return &Manifest{Files: map[string]Stamp{}, Dirs: map[string]Stamp{}} }
 
 // holds reports whether m says the file whose current information is fi
 // holds exactly the bytes whose hash is sum.
@@ -55,45 +61,100 @@ func (m *Manifest) holds(p string, fi fs.FileInfo, sum func() [32]byte) bool {
 		return false
 	}
 	old, ok := m.Files[p]
-	if !ok || old.Ctime > m.Made-int64(racyWindow) {
+	return ok && m.trusted(old, fi) && sum() == old.Sum
+}
+
+// trusted reports whether fi, a file's or folder's current information,
+// has the stamp old, taken long enough after its last change.
+func (m *Manifest) trusted(old Stamp, fi fs.FileInfo) bool {
+	if old.Ctime > m.Made-int64(racyWindow) {
 		return false
 	}
 	now, ok := stampOf(fi)
-	return ok && now.Size == old.Size && now.Mtime == old.Mtime && now.Ctime == old.Ctime && now.Ino == old.Ino && sum() == old.Sum
+	return ok && now.Size == old.Size && now.Mtime == old.Mtime && now.Ctime == old.Ctime && now.Ino == old.Ino
 }
+
+// holdsDir reports whether the folder p, whose current information is
+// fi, holds what it held when m was made.
+func (m *Manifest) holdsDir(p string, fi fs.FileInfo) bool {
+	if m == nil {
+		return false
+	}
+	old, ok := m.Dirs[p]
+	return ok && fi.IsDir() && m.trusted(old, fi)
+}
+
+// children lists, for each folder of m (slash path, "." for the top),
+// the files and folders directly in it.
+func (m *Manifest) children() map[string]*entries {
+	kids := map[string]*entries{}
+	at := func(p string) *entries {
+		d := path.Dir(p)
+		e := kids[d]
+		if e == nil {
+			e = &entries{}
+			kids[d] = e
+		}
+		return e
+	}
+	for p := range m.Files {
+		at(p).files = append(at(p).files, p)
+	}
+	for p := range m.Dirs {
+		at(p).dirs = append(at(p).dirs, p)
+	}
+	return kids
+}
+
+type entries struct{ files, dirs []string }
 
 // MarshalBinary encodes the manifest.
 func (m *Manifest) MarshalBinary() ([]byte, error) {
-	paths := make([]string, 0, len(m.Files))
-	for p := range m.Files {
+	b := wire.Int(nil, int(m.Made))
+	b = putStamps(b, m.Files, true)
+	return putStamps(b, m.Dirs, false), nil
+}
+
+func putStamps(b []byte, stamps map[string]Stamp, sums bool) []byte {
+	paths := make([]string, 0, len(stamps))
+	for p := range stamps {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	b := wire.Int(nil, int(m.Made))
 	b = wire.Uint(b, uint64(len(paths)))
 	for _, p := range paths {
-		st := m.Files[p]
+		st := stamps[p]
 		b = wire.String(b, p)
 		b = wire.Int(b, int(st.Size))
 		b = wire.Int(b, int(st.Mtime))
 		b = wire.Int(b, int(st.Ctime))
 		b = wire.Uint(b, st.Ino)
-		b = append(b, st.Sum[:]...)
+		if sums {
+			b = append(b, st.Sum[:]...)
+		}
 	}
-	return b, nil
+	return b
+}
+
+func readStamps(r *wire.Reader, sums bool) map[string]Stamp {
+	n := r.Count(5)
+	m := make(map[string]Stamp, n)
+	for range n {
+		p := r.String()
+		st := Stamp{Size: int64(r.Int()), Mtime: int64(r.Int()), Ctime: int64(r.Int()), Ino: r.Uint()}
+		if sums {
+			copy(st.Sum[:], r.Fixed(len(st.Sum)))
+		}
+		m[p] = st
+	}
+	return m
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (m *Manifest) UnmarshalBinary(b []byte) error {
 	r := wire.NewReader(b)
 	m.Made = int64(r.Int())
-	n := r.Count(37)
-	m.Files = make(map[string]Stamp, n)
-	for range n {
-		p := r.String()
-		st := Stamp{Size: int64(r.Int()), Mtime: int64(r.Int()), Ctime: int64(r.Int()), Ino: r.Uint()}
-		copy(st.Sum[:], r.Fixed(len(st.Sum)))
-		m.Files[p] = st
-	}
+	m.Files = readStamps(r, true)
+	m.Dirs = readStamps(r, false)
 	return r.Done()
 }

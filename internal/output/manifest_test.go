@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 )
@@ -89,4 +91,49 @@ func mustLstat(t *testing.T, name string) os.FileInfo {
 		t.Fatal(err)
 	}
 	return fi
+}
+
+// TestListTrustsFolders: a listing that trusts the manifest's folder
+// stamps finds what reading every folder finds, including a file put
+// into a folder by hand afterwards, and a new folder.
+func TestListTrustsFolders(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	w, err := NewWriter(dest, NewManifest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.Commit(set(map[string]string{"index.html": "home", "a/index.html": "a", "a/b/index.html": "b", "c/d/e/index.html": "e"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := st.Manifest
+	m.Made += int64(3 * time.Second)
+	if len(m.Dirs) != 5 {
+		t.Errorf("manifest folders = %v, want a, a/b, c, c/d, c/d/e", m.Dirs)
+	}
+	same := func(what string) {
+		t.Helper()
+		got, want := list(dest, nil, m), list(dest, nil, nil)
+		sort.Strings(got.files)
+		sort.Strings(want.files)
+		sort.Strings(got.dirs)
+		sort.Strings(want.dirs)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: trusting listing %+v, reading listing %+v", what, got, want)
+		}
+	}
+	same("unchanged")
+	if err := os.WriteFile(filepath.Join(dest, "a/b/by-hand.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dest, "c/d/new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dest, "c/d/new/x.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	same("after files and a folder were added by hand")
+	if l := list(dest, nil, m); !slices.Contains(l.files, "a/b/by-hand.txt") || !slices.Contains(l.files, "c/d/new/x.txt") {
+		t.Errorf("the files added by hand are not listed: %v", l.files)
+	}
 }

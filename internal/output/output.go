@@ -252,7 +252,7 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 		}
 		// What dest holds is listed while the build runs, for Commit.
 		w.listing = make(chan listing, 1)
-		go func() { w.listing <- list(dest, nil) }()
+		go func() { w.listing <- list(dest, nil, prev) }()
 	}
 	for range runtime.GOMAXPROCS(0) * 2 {
 		w.wg.Go(func() {
@@ -469,7 +469,13 @@ func (w *Writer) manifest() *Manifest {
 	if w.prev == nil {
 		return nil
 	}
-	m := &Manifest{Files: w.stamps}
+	m := &Manifest{Files: w.stamps, Dirs: map[string]Stamp{}}
+	for p := range w.added {
+		for d := path.Dir(p); d != "." && m.Dirs[d] == (Stamp{}); d = path.Dir(d) {
+			fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(d)))
+			m.Dirs[d] = stampOrNone(fi, err)
+		}
+	}
 	for p, f := range w.added {
 		if _, ok := m.Files[p]; ok {
 			continue
@@ -492,33 +498,61 @@ type listing struct {
 }
 
 // list lists dest. A hidden top entry is looked into only if the site
-// produces files under it (under, nil for none).
-func list(dest string, under func(name string) bool) listing {
+// produces files under it (under, nil for none). A folder the manifest
+// prev vouches for (see Manifest.Dirs) is not read: it holds what prev
+// says.
+func list(dest string, under func(name string) bool, prev *Manifest) listing {
 	var l listing
-	entries, err := os.ReadDir(dest)
+	top, err := os.ReadDir(dest)
 	if err != nil {
 		return listing{err: err}
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") && name != ".well-known" && (under == nil || !under(name)) {
-			l.hidden = append(l.hidden, name)
-			continue
-		}
-		l.err = filepath.WalkDir(filepath.Join(dest, name), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dest, p)
-			if rel = filepath.ToSlash(rel); d.IsDir() {
-				l.dirs = append(l.dirs, rel)
-			} else {
-				l.files = append(l.files, rel)
+	var kids map[string]*entries
+	if prev != nil && len(prev.Dirs) > 0 {
+		kids = prev.children()
+	}
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		l.dirs = append(l.dirs, rel)
+		full := filepath.Join(dest, filepath.FromSlash(rel))
+		if fi, err := os.Lstat(full); err == nil && kids != nil && prev.holdsDir(rel, fi) {
+			if k := kids[rel]; k != nil {
+				l.files = append(l.files, k.files...)
+				for _, d := range k.dirs {
+					if err := walk(d); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
-		})
-		if l.err != nil {
-			return l
+		}
+		des, err := os.ReadDir(full)
+		if err != nil {
+			return err
+		}
+		for _, de := range des {
+			p := rel + "/" + de.Name()
+			if de.IsDir() {
+				if err := walk(p); err != nil {
+					return err
+				}
+			} else {
+				l.files = append(l.files, p)
+			}
+		}
+		return nil
+	}
+	for _, e := range top {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, ".") && name != ".well-known" && (under == nil || !under(name)):
+			l.hidden = append(l.hidden, name)
+		case e.IsDir():
+			if l.err = walk(name); l.err != nil {
+				return l
+			}
+		default:
+			l.files = append(l.files, name)
 		}
 	}
 	return l
@@ -544,7 +578,7 @@ func scanDest(dest string, s *Set, l listing) (removed, dirs, kept []string, err
 			continue
 		}
 		// The site publishes files under it after all.
-		sub := list(dest, func(n string) bool { return n == name })
+		sub := list(dest, func(n string) bool { return n == name }, nil)
 		if sub.err != nil {
 			return nil, nil, nil, sub.err
 		}
