@@ -168,9 +168,16 @@ func Strip(page []byte) ([]byte, Map) {
 		}
 		return r, ok
 	}
+	// The next raw-text marker, found once and kept as page advances
+	// (most pages have few or none: looking for it at every marker
+	// would read the rest of the page each time); -1 for none left.
+	nextRaw := bytes.Index(page, rawOpen)
 	for {
+		if nextRaw >= 0 && nextRaw < len(page) && !bytes.HasPrefix(page[nextRaw:], rawOpen) || nextRaw >= len(page) {
+			nextRaw = bytes.Index(page, rawOpen)
+		}
 		i, raw := bytes.Index(page, needle), false
-		if j := bytes.Index(page, rawOpen); j >= 0 && (i < 0 || j < i) {
+		if j := nextRaw; j >= 0 && (i < 0 || j < i) {
 			i, raw = j, true
 		}
 		if i < 0 {
@@ -190,13 +197,16 @@ func Strip(page []byte) ([]byte, Map) {
 					m = append(m, Span{Off: len(out), Ref: r, Raw: true})
 				}
 			}
-			page = rest[end+len(rawClose):]
+			next := rest[end+len(rawClose):]
+			nextRaw = advanced(nextRaw, len(page)-len(next), next)
+			page = next
 			continue
 		}
 		lt := bytes.LastIndexByte(page[:i], '<')
 		if lt < 0 || bytes.LastIndexByte(page[:i], '>') > lt {
 			// Not inside a tag: text that only looks like a marker.
 			out = append(out, page[:i+len(needle)]...)
+			nextRaw = advanced(nextRaw, i+len(needle), page[i+len(needle):])
 			page = page[i+len(needle):]
 			continue
 		}
@@ -207,8 +217,22 @@ func Strip(page []byte) ([]byte, Map) {
 		if r, ok := parse(val); ok {
 			m = append(m, Span{Off: start, Ref: r})
 		}
+		nextRaw = advanced(nextRaw, len(page)-len(rest[n:]), rest[n:])
 		page = rest[n:]
 	}
+}
+
+// advanced is the position of the next raw-text marker in rest, the
+// page after its first k bytes, given its position pos in the page: pos
+// moved back by k, or found again if the marker was passed over.
+func advanced(pos, k int, rest []byte) int {
+	if pos < 0 {
+		return -1
+	}
+	if pos -= k; pos < 0 {
+		return bytes.Index(rest, rawOpen)
+	}
+	return pos
 }
 
 var rawOpen, rawClose = []byte(RawOpen), []byte(RawClose)
