@@ -84,16 +84,34 @@ func decodeRaw(p []byte) (string, bool) {
 
 // Value is the marker attribute's value for r.
 func Value(r Ref) string {
+	return escapeFile(r.File) + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col)
+}
+
+// escapeFile percent-encodes every byte of a file name but letters,
+// digits and "._/-"; most names need nothing, and are returned as they
+// are (a marker is made for every element of every page).
+func escapeFile(file string) string {
+	i := 0
+	for i < len(file) && safeByte(file[i]) {
+		i++
+	}
+	if i == len(file) {
+		return file
+	}
 	var b strings.Builder
-	for i := 0; i < len(r.File); i++ {
-		c := r.File[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._/-", c) >= 0 {
+	b.WriteString(file[:i])
+	for ; i < len(file); i++ {
+		if c := file[i]; safeByte(c) {
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
-	return b.String() + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col)
+	return b.String()
+}
+
+func safeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-'
 }
 
 // Span says that the final bytes from Off on (up to the next Span) come

@@ -45,3 +45,43 @@ func TestStripRaw(t *testing.T) {
 		t.Error("a raw marker holds a newline")
 	}
 }
+
+// TestValue: a file name is written as it is when it can be, and
+// percent-encoded byte by byte where it cannot.
+func TestValue(t *testing.T) {
+	for _, tt := range []struct {
+		r    Ref
+		want string
+	}{
+		{Ref{File: "content/legal/cookie-policy.md", Line: 3, Col: 1}, "content/legal/cookie-policy.md:3:1"},
+		{Ref{File: "content/Terms of Service.md", Line: 1, Col: 2}, "content/Terms%20of%20Service.md:1:2"},
+		{Ref{File: "content/é.md", Line: 10, Col: 20}, "content/%C3%A9.md:10:20"},
+		{Ref{File: `a"b>c`, Line: 1, Col: 1}, "a%22b%3Ec:1:1"},
+	} {
+		if got := Value(tt.r); got != tt.want {
+			t.Errorf("Value(%v) = %q, want %q", tt.r, got, tt.want)
+		}
+		if back, ok := parse(Value(tt.r)); !ok || back != tt.r {
+			t.Errorf("parse(Value(%v)) = %v, %v", tt.r, back, ok)
+		}
+	}
+}
+
+// TestStripMixed: raw-text markers between element markers, in every
+// order, are all found and removed.
+func TestStripMixed(t *testing.T) {
+	el := func(n int) Ref { return Ref{File: "l.html", Line: n, Col: 1} }
+	page := `<p` + Encode(el(1)) + `>a</p><script>` + EncodeRaw(el(2)) + `x()</script><b` + Encode(el(3)) + `>b</b><style>` + EncodeRaw(el(4)) + `p{}</style><i` + Encode(el(5)) + `>c</i><script>` + EncodeRaw(el(6)) + `y()</script>`
+	got, m := Strip([]byte(page))
+	if want := `<p>a</p><script>x()</script><b>b</b><style>p{}</style><i>c</i><script>y()</script>`; string(got) != want {
+		t.Fatalf("Strip = %s\nwant    %s", got, want)
+	}
+	if len(m) != 6 {
+		t.Fatalf("map = %+v, want 6 spans", m)
+	}
+	for i, sp := range m {
+		if sp.Ref != el(i+1) || sp.Raw != (i%2 == 1) {
+			t.Errorf("span %d = %+v", i, sp)
+		}
+	}
+}
