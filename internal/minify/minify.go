@@ -67,14 +67,17 @@ func shared() *tdm.M {
 }
 
 // Page minifies a whole HTML page, leaving the text of its inline
-// scripts and styles exactly as written.
+// scripts and styles exactly as written. The minifier reads b in place,
+// without a copy, and may change its bytes: pass a buffer that is not
+// needed afterwards.
 func Page(b []byte) ([]byte, error) {
 	shared()
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	buf.Grow(len(b))
-	if err := pages.Minify("text/html", buf, bytes.NewReader(b)); err != nil {
+	// A reader with the bytes in memory (a Buffer) is read as it is.
+	if err := pages.Minify("text/html", buf, bytes.NewBuffer(b)); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
