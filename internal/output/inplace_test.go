@@ -106,20 +106,28 @@ func TestInPlace(t *testing.T) {
 	}
 }
 
-// stagedWriter is a writer into dest with every file of after added and
-// the journal of its changes written, as Commit has them just before its
-// first step.
-func stagedWriter(t *testing.T, dest string) (*Writer, *journal) {
+// addedWriter is a writer into dest with every file of after added and
+// written.
+func addedWriter(t *testing.T, dest string) *Writer {
 	t.Helper()
 	w, err := NewWriter(dest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := set(after)
-	for _, f := range s.Files() {
+	for _, f := range set(after).Files() {
 		w.Add(f)
 	}
 	w.finish()
+	return w
+}
+
+// stagedWriter is a writer into dest with every file of after added and
+// the journal of its changes written, as Commit has them just before its
+// first step.
+func stagedWriter(t *testing.T, dest string) (*Writer, *journal) {
+	t.Helper()
+	w := addedWriter(t, dest)
+	s := set(after)
 	removed, dirs, _, err := scanDest(dest, s, <-w.listing)
 	if err != nil {
 		t.Fatal(err)
@@ -167,15 +175,7 @@ func TestKilledCommitUndone(t *testing.T) {
 func TestFailedStepUndone(t *testing.T) {
 	dest := previous(t)
 	prev := state(t, dest)
-	w, err := NewWriter(dest, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := set(after)
-	for _, f := range s.Files() {
-		w.Add(f)
-	}
-	w.finish()
+	w := addedWriter(t, dest)
 	// The last file to move has gone from the temporary folder.
 	paths := make([]string, 0, len(w.staged))
 	for p := range w.staged {
@@ -185,7 +185,7 @@ func TestFailedStepUndone(t *testing.T) {
 	if err := os.Remove(filepath.Join(w.tmp, w.staged[paths[len(paths)-1]])); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Commit(s); err == nil {
+	if _, err := w.Commit(set(after)); err == nil {
 		t.Fatal("Commit succeeded without a staged file")
 	}
 	if got := state(t, dest); got != prev {

@@ -298,15 +298,23 @@ func TestIncremental(t *testing.T) {
 	}
 }
 
-// TestRebuildAfterOverflow: when the watcher lost events it names the
-// watched roots; the rebuild then reads every content file again instead
-// of trusting what it parsed before.
-func TestRebuildAfterOverflow(t *testing.T) {
+// repoSite copies the repository's content, theme and config into a
+// new folder.
+func repoSite(t *testing.T) string {
+	t.Helper()
 	root := t.TempDir()
 	copyTree(t, repoRoot+"/content", root+"/content")
 	copyTree(t, repoRoot+"/themes", root+"/themes")
 	data, _ := os.ReadFile(repoRoot + "/config.toml")
 	writeFile(t, root+"/config.toml", data)
+	return root
+}
+
+// TestRebuildAfterOverflow: when the watcher lost events it names the
+// watched roots; the rebuild then reads every content file again instead
+// of trusting what it parsed before.
+func TestRebuildAfterOverflow(t *testing.T) {
+	root := repoSite(t)
 	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us.\n"))
 	b := New(Options{Root: root}, true)
 	if r := b.Build(); len(r.Errors) > 0 {
@@ -340,11 +348,7 @@ func appendLine(t testing.TB, file string, i int) {
 // they are that the watcher named, or whose folder it named, and keeps
 // the bytes of the others from the last build.
 func TestRebuildStaticFiles(t *testing.T) {
-	root := t.TempDir()
-	copyTree(t, repoRoot+"/content", root+"/content")
-	copyTree(t, repoRoot+"/themes", root+"/themes")
-	data, _ := os.ReadFile(repoRoot + "/config.toml")
-	writeFile(t, root+"/config.toml", data)
+	root := repoSite(t)
 	writeFile(t, root+"/static/a.txt", []byte("a1"))
 	writeFile(t, root+"/static/dir/b.txt", []byte("b1"))
 	b := New(Options{Root: root}, true)
