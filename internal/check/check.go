@@ -197,7 +197,11 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	// changed holds every output file added, removed or rewritten since
 	// the last audit, under the names references resolve to.
 	changed := map[string]bool{}
+	first := len(au.files) == 0 // nothing kept whose answers could go stale
 	mark := func(p string) {
+		if first {
+			return
+		}
 		changed[p] = true
 		if d, ok := strings.CutSuffix(p, "index.html"); ok {
 			changed[d] = true
@@ -263,7 +267,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	au.files = live
 
-	ids := map[string]map[string]bool{}
+	ids := make(map[string]map[string]bool, len(files))
 	for i, f := range files {
 		if results[i] != nil && results[i].ids != nil {
 			ids[f.Path] = results[i].ids

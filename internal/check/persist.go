@@ -104,7 +104,7 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 // not decode is refused, and nothing is reused.
 func (au *Auditor) Load(b []byte) error {
 	d := wire.NewReader(b)
-	s := &snapshot{sig: d.String(), files: map[string]savedFile{}}
+	s := &snapshot{sig: d.String()}
 	table := d.Strings()
 	str := func() string {
 		i := d.Uint()
@@ -114,7 +114,9 @@ func (au *Auditor) Load(b []byte) error {
 		}
 		return table[i]
 	}
-	for range d.Count(34) {
+	n := d.Count(34)
+	s.files = make(map[string]savedFile, n)
+	for range n {
 		p := str()
 		sf := savedFile{facts: &facts{}}
 		copy(sf.sum[:], d.Fixed(len(sf.sum)))
@@ -136,10 +138,12 @@ func (au *Auditor) Load(b []byte) error {
 				fa.refs[i] = ref{url: str(), off: d.Int()}
 			}
 		}
-		if d.Bool() {
-			fa.ids = map[string]bool{}
+		hasIDs := d.Bool()
+		n := d.Count(1)
+		if hasIDs {
+			fa.ids = make(map[string]bool, n)
 		}
-		for range d.Count(1) {
+		for range n {
 			if fa.ids == nil {
 				d.Fail()
 				break

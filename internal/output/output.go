@@ -220,6 +220,8 @@ type Writer struct {
 	// the new one's entries for files left as they were.
 	prev   *Manifest
 	stamps map[string]Stamp
+	// vouched are the files Holds found dest holds, with their stamps.
+	vouched map[string]Stamp
 	// listing is dest's listing, in place.
 	listing chan listing
 	st      WriteStats
@@ -243,7 +245,7 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}, vouched: map[string]Stamp{}}
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		w.inPlace = true
 		if err := os.Mkdir(filepath.Join(w.tmp, stagedDir), 0o755); err != nil {
@@ -310,6 +312,17 @@ func (w *Writer) mkdirs(d string) error {
 // are equal, writes f into the temporary folder for Commit to move into
 // place. kept reports the equal file, left as it is.
 func (w *Writer) stage(f *File) (kept bool, err error) {
+	if f.lazy {
+		w.mu.Lock()
+		st, ok := w.vouched[f.Path]
+		if ok && st.Sum == f.Sum() {
+			w.stamps[f.Path] = st
+		}
+		w.mu.Unlock()
+		if ok && st.Sum == f.Sum() {
+			return true, nil
+		}
+	}
 	full := filepath.Join(w.dest, filepath.FromSlash(f.Path))
 	if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(f.Len()) {
 		if w.prev.holds(f.Path, fi, f.Sum) || !f.lazy && sameBytes(full, f.Data) {
@@ -342,7 +355,17 @@ func (w *Writer) Holds(p string, sum [32]byte) bool {
 		return false
 	}
 	fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(p)))
-	return err == nil && w.prev.holds(p, fi, func() [32]byte { return sum })
+	if err != nil || !w.prev.holds(p, fi, func() [32]byte { return sum }) {
+		return false
+	}
+	// The stamp stands for this build's manifest: the file is left as
+	// it is (a Lazy file is never written), so stage need not look again.
+	st := stampOrNone(fi, nil)
+	st.Sum = sum
+	w.mu.Lock()
+	w.vouched[p] = st
+	w.mu.Unlock()
+	return true
 }
 
 // Read reads the file at p as dest holds it now, for a Lazy file.
