@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -49,11 +50,16 @@ func openCache(dir, source, dest string, stderr io.Writer) (*store.Store, error)
 	return s, nil
 }
 
-// toolVersion names this build of the tool for the cache: the SHA-256 of
-// the running executable (a changed tool never reads another's entries),
-// else its module version.
+// toolVersion names this build of the tool for the cache, so that a
+// changed tool never reads another's entries: the Go build ID the linker
+// wrote into the executable (its last part is a hash of the binary's
+// content), read from the ELF note without reading the whole file; else
+// the SHA-256 of the executable; else its module version.
 func toolVersion() string {
 	if exe, err := os.Executable(); err == nil {
+		if id := goBuildID(exe); id != "" {
+			return "go-build-id " + id
+		}
 		if f, err := os.Open(exe); err == nil {
 			defer f.Close()
 			h := sha256.New()
@@ -112,4 +118,27 @@ func splitRemoved(removed []string, prev *output.Manifest) (stale, foreign []str
 		}
 	}
 	return stale, foreign, known
+}
+
+// goBuildID reads the Go build ID note of an ELF executable, or "".
+func goBuildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return ""
+	}
+	note, err := sec.Data()
+	// namesz, descsz, type (4 bytes each), then "Go\x00\x00" and the ID.
+	if err != nil || len(note) < 16 || string(note[12:16]) != "Go\x00\x00" {
+		return ""
+	}
+	n := f.ByteOrder.Uint32(note[4:8])
+	if uint64(len(note)) < 16+uint64(n) || n == 0 {
+		return ""
+	}
+	return string(note[16 : 16+n])
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -96,5 +97,26 @@ func TestHeldPages(t *testing.T) {
 		if got[p].sum != f.sum {
 			t.Errorf("%s differs from a clean build's", p)
 		}
+	}
+}
+
+// TestToolVersion: the cache's tool version is the Go build ID of the
+// running executable, as go tool buildid reads it, found without reading
+// the whole file.
+func TestToolVersion(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Skipf("go tool buildid: %v", err)
+	}
+	want := strings.TrimSpace(string(out))
+	if got := goBuildID(exe); got != want {
+		t.Errorf("goBuildID = %q, go tool buildid says %q", got, want)
+	}
+	if v := toolVersion(); v != "go-build-id "+want {
+		t.Errorf("toolVersion = %q", v)
 	}
 }
