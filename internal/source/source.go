@@ -345,6 +345,9 @@ func (t *Tree) Read(f File) ([]byte, error) {
 }
 
 func readRegular(name string, flags int) ([]byte, error) {
+	if data, ok := readFast(name, flags); ok {
+		return data, nil
+	}
 	f, err := os.OpenFile(name, os.O_RDONLY|nonBlock|flags, 0)
 	if err != nil {
 		return nil, unwrapPath(err)
