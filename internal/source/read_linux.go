@@ -28,6 +28,6 @@ func readFast(name string, flags int) (data []byte, ok bool) {
 		if err != nil || int64(n) != st.Size {
 			return nil, false // changed as it was read: the general path reads it again
 		}
-		return data[:n:n+1], true
+		return data[: n : n+1], true
 	}
 }
