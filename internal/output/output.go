@@ -96,9 +96,12 @@ func (f *File) Bytes() ([]byte, error) {
 type Set struct {
 	files   map[string]*File
 	planned map[string]bool // nil: any path
-	// sorted is every path in order, once asked for, until the next Put.
-	mu     sync.Mutex
-	sorted []string
+	// sorted is every path in order, once asked for, until the next Put;
+	// plannedOrder the plan's accepted paths in order, which it is when
+	// every one of them was put.
+	mu           sync.Mutex
+	sorted       []string
+	plannedOrder []string
 }
 
 // NewSet returns an empty set accepting any clean path once.
@@ -119,6 +122,9 @@ func (s *Set) Len() int { return len(s.files) }
 func (s *Set) Paths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.sorted == nil && len(s.plannedOrder) == len(s.files) {
+		s.sorted = s.plannedOrder // Put takes only planned paths, each once
+	}
 	if s.sorted == nil || len(s.sorted) != len(s.files) {
 		ps := make([]string, 0, len(s.files))
 		for p := range s.files {

@@ -77,7 +77,7 @@ func (p *Plan) Check() (*Set, diag.List) {
 	}
 	// Paths equal but for case, files standing where folders must be:
 	// compare every path and every folder in lower case.
-	files := map[string]string{} // lower-case path → path
+	files := make(map[string]string, len(paths)) // lower-case path → path
 	for _, q := range paths {
 		if bad[q] {
 			continue
@@ -92,7 +92,7 @@ func (p *Plan) Check() (*Set, diag.List) {
 		}
 		files[low] = q
 	}
-	dirs := map[string]string{} // lower-case folder → the path that needs it
+	dirs := make(map[string]string, len(paths)) // lower-case folder → the path that needs it
 	for _, q := range paths {
 		if bad[q] {
 			continue
@@ -117,12 +117,14 @@ func (p *Plan) Check() (*Set, diag.List) {
 			}
 		}
 	}
+	accepted := make([]string, 0, len(paths))
 	for _, q := range paths {
 		if !bad[q] {
 			ok[q] = true
+			accepted = append(accepted, q)
 		}
 	}
-	return &Set{files: make(map[string]*File, len(ok)), planned: ok}, errs
+	return &Set{files: make(map[string]*File, len(ok)), planned: ok, plannedOrder: accepted}, errs
 }
 
 // clash reports at both sources that the outputs at a and b cannot both

@@ -11,6 +11,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -572,8 +573,12 @@ func (b *build) extras() bool {
 // only when a page's URL or dates changed.
 func (b *build) sitemap() {
 	h := sha256.New()
+	var buf []byte
 	for _, p := range b.pages {
-		fmt.Fprint(h, p.Permalink, "\x00", p.Lastmod.UnixNano(), "\x00", p.Date.UnixNano(), "\x00")
+		buf = append(append(buf[:0], p.Permalink...), 0)
+		buf = append(strconv.AppendInt(buf, p.Lastmod.UnixNano(), 10), 0)
+		buf = append(strconv.AppendInt(buf, p.Date.UnixNano(), 10), 0)
+		h.Write(buf)
 	}
 	var key [32]byte
 	h.Sum(key[:0])
@@ -635,22 +640,33 @@ func xmlEscapeTo(b *bytes.Buffer, s string) error {
 // sources gathers every source file an error may point at.
 func (b *build) sources() map[string][]byte {
 	m := map[string][]byte{}
-	if b.theme != nil {
-		for k, v := range b.theme.Sources {
-			m[k] = v
-		}
-	}
-	if b.tree != nil {
-		for _, p := range b.tree.Pages {
-			if p.Src != nil {
-				m[p.Source] = p.Src
+	var pages map[string][]byte // made at the first finding in a page
+	for _, l := range []diag.List{b.res.Errors, b.res.Warnings} {
+		for _, e := range l {
+			name := e.Pos.File
+			if _, ok := m[name]; ok || name == "" {
+				continue
 			}
-		}
-	}
-	for _, e := range b.res.Errors {
-		if _, ok := m[e.Pos.File]; !ok && e.Pos.Line > 0 {
-			if data, err := b.src.ReadFile(e.Pos.File); err == nil {
-				m[e.Pos.File] = data
+			if b.theme != nil {
+				if data, ok := b.theme.Sources[name]; ok {
+					m[name] = data
+					continue
+				}
+			}
+			if pages == nil && b.tree != nil {
+				pages = make(map[string][]byte, len(b.tree.Pages))
+				for _, p := range b.tree.Pages {
+					if p.Src != nil {
+						pages[p.Source] = p.Src
+					}
+				}
+			}
+			if data, ok := pages[name]; ok {
+				m[name] = data
+			} else if e.Pos.Line > 0 {
+				if data, err := b.src.ReadFile(name); err == nil {
+					m[name] = data
+				}
 			}
 		}
 	}

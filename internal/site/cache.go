@@ -546,7 +546,7 @@ func (c *cache) flush() {
 // touch records a use; c.mu is held.
 func (c *cache) touch(m *map[string]bool, key string) {
 	if *m == nil {
-		*m = map[string]bool{}
+		*m = make(map[string]bool, len(c.parsed)+len(c.outs))
 	}
 	(*m)[key] = true
 }

@@ -148,8 +148,8 @@ type Result struct {
 	// rest's facts from the previous build (in this process, or the disk
 	// cache's) because their bytes were the same.
 	Audited int
-	// Sources returns the bytes of a site-relative source file, for
-	// showing the offending line of an error.
+	// Sources holds the bytes of the site-relative source files the
+	// errors and warnings name, for showing the offending line.
 	Sources map[string][]byte
 	Config  *config.Config
 }
