@@ -1,9 +1,12 @@
 package output
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"hash"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/diag"
@@ -26,10 +29,13 @@ type Claim struct {
 // reach the disk or the dev server.
 type Plan struct {
 	claims map[string][]Claim
+	// sum hashes every claim in the order made, for CheckAgainst.
+	sum hash.Hash
+	buf []byte
 }
 
 // NewPlan returns an empty plan.
-func NewPlan() *Plan { return &Plan{claims: map[string][]Claim{}} }
+func NewPlan() *Plan { return &Plan{claims: map[string][]Claim{}, sum: sha256.New()} }
 
 // Claim records that origin will produce path. The same origin claiming
 // a path twice is one claim.
@@ -40,6 +46,37 @@ func (p *Plan) Claim(path string, origin diag.Pos, what string) {
 		}
 	}
 	p.claims[path] = append(p.claims[path], Claim{Path: path, Origin: origin, What: what})
+	b := append(append(p.buf[:0], path...), 0)
+	b = append(append(b, origin.File...), 0)
+	b = strconv.AppendInt(append(strconv.AppendInt(b, int64(origin.Line), 10), ':'), int64(origin.Col), 10)
+	p.buf = append(append(append(b, 0), what...), 0)
+	p.sum.Write(p.buf)
+}
+
+// Checked is a clean plan's verdict, kept so that a plan made again
+// claim for claim the same (the dev server's rebuild after an edit that
+// moved no file) needs no check.
+type Checked struct {
+	key     [32]byte
+	planned map[string]bool
+	order   []string
+}
+
+// CheckAgainst is Check, taking prev's verdict when prev judged a plan
+// with the very same claims, in the same order. It returns the verdict
+// to pass next time (nil when the plan has clashes: those are checked
+// every time).
+func (p *Plan) CheckAgainst(prev *Checked) (*Set, diag.List, *Checked) {
+	var key [32]byte
+	p.sum.Sum(key[:0])
+	if prev != nil && prev.key == key {
+		return &Set{files: make(map[string]*File, len(prev.planned)), planned: prev.planned, plannedOrder: prev.order}, nil, prev
+	}
+	set, errs := p.Check()
+	if len(errs) > 0 {
+		return set, errs, nil
+	}
+	return set, nil, &Checked{key: key, planned: set.planned, order: set.plannedOrder}
 }
 
 // Claimed reports whether anything claimed path.

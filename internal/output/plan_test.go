@@ -349,3 +349,37 @@ func FuzzPlan(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckAgainst: a plan claim for claim the same as the last one
+// takes its verdict; one that differs in any claim, or clashes, is
+// checked afresh, and a clash is never carried over.
+func TestCheckAgainst(t *testing.T) {
+	plan := func(extra ...string) *Plan {
+		p := NewPlan()
+		p.Claim("index.html", diag.Pos{File: "content/_index.md"}, "page /")
+		p.Claim("legal/index.html", diag.Pos{File: "content/legal/_index.md"}, "page /legal/")
+		for _, q := range extra {
+			p.Claim(q, diag.Pos{File: "content/" + q + ".md", Line: 2, Col: 1}, "page")
+		}
+		return p
+	}
+	set, errs, first := plan().CheckAgainst(nil)
+	if len(errs) > 0 || first == nil || !set.Planned("legal/index.html") {
+		t.Fatalf("first check: %v, %v", errs, first)
+	}
+	set, errs, again := plan().CheckAgainst(first)
+	if again != first || len(errs) > 0 || !set.Planned("index.html") || set.Planned("x.html") || strings.Join(set.Paths(), " ") != "" {
+		t.Errorf("the same plan was checked again, or its set differs: %v %v", again == first, errs)
+	}
+	_, errs, other := plan("a.html").CheckAgainst(first)
+	if other == nil || other == first || len(errs) > 0 {
+		t.Errorf("a plan with one more claim took the old verdict")
+	}
+	set, errs, clash := plan("index.html").CheckAgainst(other)
+	if clash != nil || len(errs) == 0 || set.Planned("index.html") {
+		t.Errorf("a clash after a clean plan: verdict %v, errors %v", clash, errs)
+	}
+	if _, errs, _ := plan("index.html").CheckAgainst(clash); len(errs) == 0 {
+		t.Error("a clash was not found again")
+	}
+}

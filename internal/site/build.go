@@ -291,7 +291,11 @@ func (b *build) planFiles() bool {
 	b.planHost(plan)
 	b.plan = plan
 	var errs diag.List
-	b.files, errs = plan.Check()
+	var checked *output.Checked
+	b.files, errs, checked = plan.CheckAgainst(b.cache.checked)
+	if b.cache.keep {
+		b.cache.checked = checked
+	}
 	b.fail(errs)
 	return true
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
+	"github.com/certiron/certiron-site/internal/output"
 	"github.com/certiron/certiron-site/internal/source"
 	"github.com/certiron/certiron-site/internal/store"
 )
@@ -74,6 +75,8 @@ type cache struct {
 	fmOnce  sync.Once
 	putOnce sync.Once
 	putters sync.WaitGroup
+	// checked is the last build's verdict on its output plan.
+	checked *output.Checked
 	// assets are the theme's assets as last minified: source, result.
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
