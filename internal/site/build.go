@@ -438,16 +438,20 @@ func (b *build) pagesStep() bool {
 	// conversion is redone.
 	h := sha256.New()
 	h.Write(b.cfgKey[:])
+	var buf []byte
 	for _, p := range pages {
-		h.Write([]byte(p.Rel + "\x00" + p.URL + "\x00"))
+		buf = append(append(append(append(buf[:0], p.Rel...), 0), p.URL...), 0)
+		h.Write(buf)
 	}
 	for _, a := range b.tree.Assets {
-		h.Write([]byte(a.Source + "\x00" + a.OutPath + "\x00"))
+		buf = append(append(append(append(buf[:0], a.Source...), 0), a.OutPath...), 0)
+		h.Write(buf)
 	}
 	var linkKey [32]byte
 	h.Sum(linkKey[:0])
 
-	b.views = map[*content.Page]*Page{}
+	b.views = make(map[*content.Page]*Page, len(pages))
+	b.pages = make([]*Page, 0, len(pages))
 	for _, p := range pages {
 		v := b.view(p)
 		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
@@ -495,16 +499,19 @@ func boolByte(v bool) byte {
 
 // keyOf hashes its parts, each length-prefixed.
 func keyOf(parts ...[]byte) [32]byte {
-	h := sha256.New()
-	var n [8]byte
+	n := 0
 	for _, p := range parts {
-		binary.LittleEndian.PutUint64(n[:], uint64(len(p)))
-		h.Write(n[:])
-		h.Write(p)
+		n += 8 + len(p)
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	var stack [512]byte
+	b := stack[:0]
+	if n > len(stack) {
+		b = make([]byte, 0, n)
+	}
+	for _, p := range parts {
+		b = append(binary.LittleEndian.AppendUint64(b, uint64(len(p))), p...)
+	}
+	return sha256.Sum256(b)
 }
 
 // parallel runs f(0..n-1) across GOMAXPROCS workers.
