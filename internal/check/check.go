@@ -197,11 +197,21 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	// changed holds every output file added, removed or rewritten since
 	// the last audit, under the names references resolve to.
 	changed := map[string]bool{}
-	first := len(au.files) == 0 // nothing kept whose answers could go stale
+	loaded := au.loaded
+	if loaded != nil && loaded.sig != sig {
+		loaded = nil
+	}
+	au.loaded = nil
+	// Nothing kept, in memory or in a snapshot, whose answers could go
+	// stale: no need to say what changed.
+	first := len(au.files) == 0 && loaded == nil
+	var mu sync.Mutex
 	mark := func(p string) {
 		if first {
 			return
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		changed[p] = true
 		if d, ok := strings.CutSuffix(p, "index.html"); ok {
 			changed[d] = true
@@ -214,7 +224,9 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			results[i], reused[i], sums[i] = c.facts, true, c
 		} else {
 			todo = append(todo, i)
-			mark(f.Path)
+			if loaded == nil {
+				mark(f.Path)
+			}
 		}
 	}
 	for p := range au.files {
@@ -222,11 +234,13 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			mark(p)
 		}
 	}
-	loaded := au.loaded
-	if loaded != nil && loaded.sig != sig {
-		loaded = nil
+	if loaded != nil {
+		for p := range loaded.files {
+			if set.Get(p) == nil {
+				mark(p)
+			}
+		}
 	}
-	au.loaded = nil
 	var scanned atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -243,9 +257,11 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 					continue
 				}
 				if sf, ok := loaded.files[f.Path]; ok && sf.sum == sums[i].sum {
-					results[i] = sf.facts // the same bytes, audited by an earlier build
+					// The same bytes, audited by an earlier build.
+					results[i], reused[i] = sf.facts, true
 					continue
 				}
+				mark(f.Path)
 				results[i] = a.file(f)
 				scanned.Add(1)
 			}
@@ -256,7 +272,16 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	close(next)
 	wg.Wait()
+	// The answers of the last audit's cross-file checks, in memory or
+	// from the snapshot, stand for a file read again from neither as
+	// long as no file they depended on changed.
 	previous := au.files
+	if loaded != nil && len(previous) == 0 {
+		previous = make(map[string]cachedFile, len(loaded.files))
+		for p, sf := range loaded.files {
+			previous[p] = cachedFile{refs: sf.refs}
+		}
+	}
 	live := make(map[string]cachedFile, len(files))
 	for i, f := range files {
 		c := cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}

@@ -306,3 +306,52 @@ func edit(s *output.Set, files ...*output.File) *output.Set {
 	}
 	return out
 }
+
+// TestSnapshotReuse: TestAuditorReuse's steps, each in a new Auditor
+// given the last one's Snapshot (a build after the last, in a new
+// process): the report is a fresh audit's every time, and a file whose
+// links depend on nothing that changed is not checked again.
+func TestSnapshotReuse(t *testing.T) {
+	page := func(body string) []byte {
+		return []byte(`<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'"></head><body>` + body + `</body></html>`)
+	}
+	opt := Options{SiteOrigin: "https://certiron.io"}
+	var snap []byte
+	step := func(what string, s *output.Set) *Report {
+		t.Helper()
+		au := &Auditor{Persist: true}
+		if snap != nil {
+			if err := au.Load(snap); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep := au.Run(s, opt)
+		if got, want := rep.Errors.Error(), Run(s, opt).Errors.Error(); got != want {
+			t.Errorf("%s: from the snapshot\n%s\nfresh\n%s", what, got, want)
+		}
+		var err error
+		if snap, err = au.Snapshot().MarshalBinary(); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	set := output.NewSet()
+	set.Add(&output.File{Path: "index.html", Data: page(`<a href="/a/#x">a</a>`)})
+	set.Add(&output.File{Path: "a/index.html", Data: page(`<h2 id="x">X</h2>`)})
+	if rep := step("first", set); len(rep.Errors) != 0 {
+		t.Fatalf("first: %v", rep.Errors)
+	}
+	next := edit(set, &output.File{Path: "a/index.html", Data: page(`<h2 id="y">Y</h2>`)})
+	if rep := step("target lost its anchor", next); rep.Scanned != 1 || !strings.Contains(rep.Errors.Error(), `there is no id="x"`) {
+		t.Errorf("target lost its anchor: %d read, %v", rep.Scanned, rep.Errors)
+	}
+	if rep := step("nothing changed", next); rep.Scanned != 0 {
+		t.Errorf("nothing changed: %d files read again", rep.Scanned)
+	}
+	next = edit(next, &output.File{Path: "index.html", Data: page(`<a href="/b/">b</a><a href="/a/">a</a>`)})
+	step("the links changed", next)
+	fixed := edit(next, &output.File{Path: "b/index.html", Data: page(`B`)}, &output.File{Path: "a/index.html"})
+	if rep := step("/b/ added, /a/ removed", fixed); strings.Contains(rep.Errors.Error(), "/b/") || !strings.Contains(rep.Errors.Error(), "/a/ does not exist") {
+		t.Errorf("after adding /b/ and removing /a/: %v", rep.Errors)
+	}
+}

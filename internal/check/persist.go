@@ -23,6 +23,8 @@ type snapshot struct {
 type savedFile struct {
 	sum   [32]byte
 	facts *facts
+	// refs are the answers to facts.refs (nil when not kept).
+	refs []refResult
 }
 
 // Snapshot is the facts of the last Run, to be encoded (MarshalBinary)
@@ -94,6 +96,16 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		for _, s := range fa.storage {
 			body = wire.Int(str(str(str(body, s.key), s.area), s.dynamic), s.off)
 		}
+		// The answers of the cross-file checks, each with the file it
+		// depended on; the offset is the reference's.
+		if body = wire.Bool(body, len(c.refs) == len(fa.refs) && len(fa.refs) > 0); len(c.refs) == len(fa.refs) && len(fa.refs) > 0 {
+			for _, rr := range c.refs {
+				body = str(wire.Bool(body, rr.ok), rr.dep)
+				if !rr.ok {
+					body = str(str(body, rr.fd.rule), rr.fd.msg)
+				}
+			}
+		}
 	}
 	b := wire.String(nil, sn.sig)
 	b = wire.Strings(b, table)
@@ -152,6 +164,17 @@ func (au *Auditor) Load(b []byte) error {
 		}
 		for range d.Count(4) {
 			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
+		}
+		if d.Bool() {
+			sf.refs = make([]refResult, len(fa.refs))
+			for j := range sf.refs {
+				rr := refResult{ok: d.Bool(), dep: str()}
+				rr.fd.off = fa.refs[j].off
+				if !rr.ok {
+					rr.fd.rule, rr.fd.msg = str(), str()
+				}
+				sf.refs[j] = rr
+			}
 		}
 		if d.Err() != nil {
 			break

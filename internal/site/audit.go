@@ -159,16 +159,27 @@ func siteFileKey(kind, root string) [32]byte {
 }
 
 // loadAudit gives a fresh auditor the facts the last build of the site
-// kept in the disk cache.
+// kept in the disk cache, once: startAudit began reading them while the
+// build ran, and this waits for it.
 func (c *cache) loadAudit(root string) {
-	if c.auditLoaded {
-		return
-	}
-	c.auditLoaded = true
-	var b blob
-	if c.disk.Get("audit", auditKey(root), &b) {
-		_ = c.auditor.Load(b) // one that does not decode is not used
-	}
+	c.startAudit(root)
+	<-c.auditDone
+}
+
+// startAudit starts reading the audit's facts from the disk cache, in
+// the background: decoding them takes a while, and the build does not
+// need them before its audit.
+func (c *cache) startAudit(root string) {
+	c.auditOnce.Do(func() {
+		c.auditDone = make(chan struct{})
+		go func() {
+			defer close(c.auditDone)
+			var b blob
+			if c.disk.Get("audit", auditKey(root), &b) {
+				_ = c.auditor.Load(b) // one that does not decode is not used
+			}
+		}()
+	})
 }
 
 // blob is bytes stored as they are.

@@ -37,10 +37,11 @@ type cache struct {
 	// touched records what the current build used, by kind, so sweep can
 	// forget the rest.
 	touchedP, touchedD, touchedO map[string]bool
-	// auditor keeps the audit's per-file work between builds;
-	// auditLoaded says it was given the disk cache's facts.
-	auditor     *check.Auditor
-	auditLoaded bool
+	// auditor keeps the audit's per-file work between builds; it is
+	// given the disk cache's facts once (startAudit).
+	auditor   *check.Auditor
+	auditOnce sync.Once
+	auditDone chan struct{}
 	// entries is content/'s listing from the last build, and changed
 	// the content files (relative to content/) the caller says changed
 	// since: with both, a rebuild reads only those files.

@@ -279,6 +279,9 @@ func sitePaths(root string, paths []string) map[string]bool {
 func (b *Builder) build() *Result {
 	r := &Result{}
 	bd := &build{opt: b.opt, res: r, cache: b.cache}
+	if b.cache.disk != nil {
+		b.cache.startAudit(b.opt.Root)
+	}
 	steps := []struct {
 		name string
 		run  func() bool
