@@ -142,9 +142,31 @@ type cachedFile struct {
 	sum    [32]byte // of data, when summed
 	summed bool
 	facts  *facts
-	// refs are the answers to facts.refs from the last audit, and the
-	// files they depended on.
-	refs []refResult
+	// ans are the answers to facts.refs from the last audit.
+	ans *answers
+}
+
+// answers are what a file's cross-file checks found: the references
+// that failed, and every file the answers depended on. They stand as
+// long as none of those changes.
+type answers struct {
+	deps  []string
+	fails []finding
+}
+
+func answersOf(refs []refResult) *answers {
+	a := &answers{}
+	seen := map[string]bool{}
+	for _, rr := range refs {
+		if !seen[rr.dep] {
+			seen[rr.dep] = true
+			a.deps = append(a.deps, rr.dep)
+		}
+		if !rr.ok {
+			a.fails = append(a.fails, rr.fd)
+		}
+	}
+	return a
 }
 
 type refResult struct {
@@ -279,7 +301,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	if loaded != nil && len(previous) == 0 {
 		previous = make(map[string]cachedFile, len(loaded.files))
 		for p, sf := range loaded.files {
-			previous[p] = cachedFile{refs: sf.refs}
+			previous[p] = cachedFile{ans: sf.ans}
 		}
 	}
 	live := make(map[string]cachedFile, len(files))
@@ -309,7 +331,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	// on every page), which resolves the same from anywhere, once, and a
 	// storage key once.
 	type outcome struct {
-		refs    []refResult
+		ans     *answers
 		errs    diag.List
 		allowed []AllowedUse
 	}
@@ -343,27 +365,24 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 				findings := append([]finding(nil), fa.findings...)
 				// An unchanged file's references keep their answers unless
 				// a file they depend on changed.
-				var refs []refResult
-				if prev, ok := previous[f.Path]; ok && reused[i] && len(prev.refs) == len(fa.refs) {
-					refs = prev.refs
-					for _, rr := range refs {
-						if changed[rr.dep] {
-							refs = nil
+				var ans *answers
+				if prev, ok := previous[f.Path]; ok && reused[i] && prev.ans != nil {
+					ans = prev.ans
+					for _, dep := range ans.deps {
+						if changed[dep] {
+							ans = nil
 							break
 						}
 					}
 				}
-				if refs == nil {
-					refs = make([]refResult, len(fa.refs))
+				if ans == nil {
+					refs := make([]refResult, len(fa.refs))
 					for j, r := range fa.refs {
 						refs[j] = checkRef(f.Path, r)
 					}
+					ans = answersOf(refs)
 				}
-				for _, rr := range refs {
-					if !rr.ok {
-						findings = append(findings, rr.fd)
-					}
-				}
+				findings = append(findings, ans.fails...)
 				for _, su := range fa.storage {
 					at := su.off
 					su.off = 0
@@ -377,7 +396,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 						findings = append(findings, rr.fd)
 					}
 				}
-				o := outcome{refs: refs}
+				o := outcome{ans: ans}
 				for _, fd := range findings {
 					o.errs = append(o.errs, &diag.Error{Pos: a.pos(f, fd.off), Rule: fd.rule, Msg: fd.msg})
 				}
@@ -392,7 +411,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	for i, f := range files {
 		o := outcomes[i]
 		if c, ok := live[f.Path]; ok && results[i] != nil {
-			c.refs = o.refs
+			c.ans = o.ans
 			live[f.Path] = c
 		}
 		rep.Errors = append(rep.Errors, o.errs...)

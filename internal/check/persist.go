@@ -23,8 +23,8 @@ type snapshot struct {
 type savedFile struct {
 	sum   [32]byte
 	facts *facts
-	// refs are the answers to facts.refs (nil when not kept).
-	refs []refResult
+	// ans are the answers to facts.refs (nil when not kept).
+	ans *answers
 }
 
 // Snapshot is the facts of the last Run, to be encoded (MarshalBinary)
@@ -96,14 +96,16 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		for _, s := range fa.storage {
 			body = wire.Int(str(str(str(body, s.key), s.area), s.dynamic), s.off)
 		}
-		// The answers of the cross-file checks, each with the file it
-		// depended on; the offset is the reference's.
-		if body = wire.Bool(body, len(c.refs) == len(fa.refs) && len(fa.refs) > 0); len(c.refs) == len(fa.refs) && len(fa.refs) > 0 {
-			for _, rr := range c.refs {
-				body = str(wire.Bool(body, rr.ok), rr.dep)
-				if !rr.ok {
-					body = str(str(body, rr.fd.rule), rr.fd.msg)
-				}
+		// The answers of the cross-file checks: the files they depended
+		// on, and the references that failed.
+		if body = wire.Bool(body, c.ans != nil); c.ans != nil {
+			body = wire.Uint(body, uint64(len(c.ans.deps)))
+			for _, dep := range c.ans.deps {
+				body = str(body, dep)
+			}
+			body = wire.Uint(body, uint64(len(c.ans.fails)))
+			for _, fd := range c.ans.fails {
+				body = wire.Int(str(str(body, fd.rule), fd.msg), fd.off)
 			}
 		}
 	}
@@ -166,14 +168,15 @@ func (au *Auditor) Load(b []byte) error {
 			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
 		}
 		if d.Bool() {
-			sf.refs = make([]refResult, len(fa.refs))
-			for j := range sf.refs {
-				rr := refResult{ok: d.Bool(), dep: str()}
-				rr.fd.off = fa.refs[j].off
-				if !rr.ok {
-					rr.fd.rule, rr.fd.msg = str(), str()
+			sf.ans = &answers{}
+			if n := d.Count(1); n > 0 {
+				sf.ans.deps = make([]string, n)
+				for j := range sf.ans.deps {
+					sf.ans.deps[j] = str()
 				}
-				sf.refs[j] = rr
+			}
+			for range d.Count(3) {
+				sf.ans.fails = append(sf.ans.fails, finding{rule: str(), msg: str(), off: d.Int()})
 			}
 		}
 		if d.Err() != nil {
