@@ -52,9 +52,19 @@ func TestHeldPages(t *testing.T) {
 	}
 	ageManifest(t, cache, dest)
 	before := snapshot(t, dest)
-	code, stdout, stderr := build()
+	heldManifest := filepath.Join(t.TempDir(), "held.json")
+	code, stdout, stderr := build("-manifest", heldManifest)
 	if code != 0 {
 		t.Fatal(stderr)
+	}
+	// The deploy manifest of held pages (their hashes and sizes known,
+	// their bytes not read) is a clean build's.
+	cleanManifest := filepath.Join(t.TempDir(), "clean.json")
+	if code, _, stderr := runCmd("build", "-cache", "off", "-source", root, "-dest", filepath.Join(t.TempDir(), "out"), "-manifest", cleanManifest); code != 0 {
+		t.Fatal(stderr)
+	}
+	if a, b := readFile(t, heldManifest), readFile(t, cleanManifest); a != b {
+		t.Errorf("deploy manifest of held pages:\n%s\nclean build's:\n%s", a, b)
 	}
 	m, pages := heldLine.FindStringSubmatch(stderr), summary.FindStringSubmatch(stdout)
 	if m == nil || pages == nil || m[1] != pages[1] {
