@@ -128,7 +128,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		if cache != nil {
 			st := cache.Stats()
-			fmt.Fprintf(stderr, "  cache     %d pages already in %s as the cache's index says (not read), %d from the cache, %d rendered; %d entries stored (%d MiB), %d corrupt entries ignored\n", res.Held, *dest, res.Cached, res.Rendered, st.Puts, st.Bytes>>20, st.Corrupt)
+			fmt.Fprintf(stderr, "  cache     %d pages' sources unchanged (not read); %d pages already in %s as the cache's index says (not read), %d from the cache, %d rendered; %d entries stored (%d MiB), %d corrupt entries ignored\n", res.Unread, res.Held, *dest, res.Cached, res.Rendered, st.Puts, st.Bytes>>20, st.Corrupt)
 		}
 		if res.PolicyLength > 0 {
 			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)

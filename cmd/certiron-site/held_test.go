@@ -31,7 +31,7 @@ func ageManifest(t *testing.T, dir, dest string) {
 	c.Put("output", outputKey(real), m)
 }
 
-var heldLine = regexp.MustCompile(`cache +(\d+) pages already in`)
+var heldLine = regexp.MustCompile(`; (\d+) pages already in`)
 
 // TestHeldPages: with a warm cache and the output the last build left,
 // a build reads none of the unchanged pages, and its output is the one

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
@@ -44,7 +45,8 @@ type Page struct {
 	// beside it.
 	Bundle bool
 	// Src is the whole file; Body the Markdown after the front matter,
-	// starting on line BodyLine of the file.
+	// starting on line BodyLine of the file. Both are nil for a Known
+	// page until Text reads them.
 	Src      []byte
 	Body     []byte
 	BodyLine int
@@ -54,6 +56,8 @@ type Page struct {
 	// "/legal/cookie-policy/"; OutPath the file it is written to.
 	URL     string
 	OutPath string
+	// text, for a Known page, reads Src and Body when Text is called.
+	text *lazyText
 }
 
 // Asset is a non-Markdown file under content/ (an image beside a page, a
@@ -100,10 +104,7 @@ func ParseCached(source, rel string, src []byte, fms FrontMatters) (*Page, diag.
 	if e := checkUTF8(source, src); e != nil {
 		return nil, diag.List{e}
 	}
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	if bytes.Contains(src, []byte("\r\n")) {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	}
+	src = normalizeText(src)
 	format, fm, body, fmLine, bodyLine, e := Split(source, src)
 	if e != nil {
 		return nil, diag.List{e}
@@ -124,6 +125,69 @@ func ParseCached(source, rel string, src []byte, fms FrontMatters) (*Page, diag.
 		}
 	}
 	p := &Page{FrontMatter: *meta, Source: source, Rel: rel, Src: src, Body: body, BodyLine: bodyLine, Sum: sha256.Sum256(src)}
+	return p, append(errs, p.locate()...)
+}
+
+// normalizeText drops a byte-order mark and turns CRLF line ends into
+// LF, as every page is read.
+func normalizeText(src []byte) []byte {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if bytes.Contains(src, []byte("\r\n")) {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
+	return src
+}
+
+// Known returns the page a build parsed before from a file that has
+// not changed since (its stamp says so): its front matter, the line
+// its body starts on and the SHA-256 of its text, without its text.
+// Text reads the text, through read, when something needs it.
+func Known(source, rel string, fm *FrontMatter, bodyLine int, sum [32]byte, read func() ([]byte, error)) (*Page, diag.List) {
+	p := &Page{FrontMatter: *fm, Source: source, Rel: rel, BodyLine: bodyLine, Sum: sum, text: &lazyText{read: read}}
+	return p, p.locate()
+}
+
+// lazyText is a Known page's text, read once.
+type lazyText struct {
+	read      func() ([]byte, error)
+	once      sync.Once
+	src, body []byte
+	err       error
+}
+
+// Text returns the page's whole text and its body, reading them for a
+// Known page the first time (and checking them against Sum: a file
+// changed since it was known is an error, never taken for the page).
+func (p *Page) Text() (src, body []byte, err error) {
+	t := p.text
+	if t == nil {
+		return p.Src, p.Body, nil
+	}
+	t.once.Do(func() {
+		data, err := t.read()
+		if err != nil {
+			t.err = err
+			return
+		}
+		data = normalizeText(data)
+		if sha256.Sum256(data) != p.Sum {
+			t.err = fmt.Errorf("%s changed during the build; build again", p.Source)
+			return
+		}
+		_, _, body, _, _, e := Split(p.Source, data)
+		if e != nil {
+			t.err = e
+			return
+		}
+		t.src, t.body = data, body
+	})
+	return t.src, t.body, t.err
+}
+
+// locate works out the page's kind, section and bundle from its path,
+// and its URL and output path.
+func (p *Page) locate() diag.List {
+	rel := p.Rel
 	stem := Stem(rel)
 	dir := path.Dir(rel)
 	if dir == "." {
@@ -141,9 +205,9 @@ func ParseCached(source, rel string, src []byte, fms FrontMatters) (*Page, diag.
 		p.Kind, p.Section = Single, dir
 	}
 	if err := p.place(); err != nil {
-		errs = append(errs, err)
+		return diag.List{err}
 	}
-	return p, errs
+	return nil
 }
 
 func parentDir(d string) string {

@@ -64,6 +64,19 @@ func (m *Manifest) holds(p string, fi fs.FileInfo, sum func() [32]byte) bool {
 	return ok && m.trusted(old, fi) && sum() == old.Sum
 }
 
+// StampOf is the stamp of the file Lstat or Stat described as fi (its
+// Sum unset); ok is false where the system gives no change time or the
+// file is neither a regular file nor a folder.
+func StampOf(fi fs.FileInfo) (Stamp, bool) { return stampOf(fi) }
+
+// Trusted reports whether a file or folder whose current information is
+// fi still has the stamp old, recorded at made (Unix nanoseconds) and
+// long enough after the file's last change: then it holds what it held
+// when old was taken.
+func Trusted(old Stamp, fi fs.FileInfo, made int64) bool {
+	return (&Manifest{Made: made}).trusted(old, fi)
+}
+
 // trusted reports whether fi, a file's or folder's current information,
 // has the stamp old, taken long enough after its last change.
 func (m *Manifest) trusted(old Stamp, fi fs.FileInfo) bool {

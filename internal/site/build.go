@@ -230,6 +230,7 @@ func (b *build) loadTheme() bool {
 
 func (b *build) loadContent() bool {
 	tree, failed, errs := b.cache.loadDir(b.src, content.Options{Drafts: b.opt.Drafts})
+	b.res.Unread = b.cache.unread
 	b.fail(errs)
 	b.res.Skipped = append(b.res.Skipped, b.cache.skipped...)
 	b.res.Warnings = append(b.res.Warnings, b.cache.warnings...)
@@ -478,7 +479,11 @@ func (b *build) converter(v *Page) func() *docEntry {
 	p := v.page
 	return func() *docEntry {
 		return b.cache.convert(p.Rel, v.docKey, func() (*markdown.Doc, diag.List) {
-			return b.conv.Convert(p.Body, markdown.ConvertOptions{
+			_, body, err := p.Text()
+			if err != nil {
+				return nil, diag.List{diag.Errorf(diag.Pos{File: p.Source}, "%v", err)}
+			}
+			return b.conv.Convert(body, markdown.ConvertOptions{
 				File:        p.Source,
 				LineOffset:  p.BodyLine - 1,
 				Typographer: v.typo,

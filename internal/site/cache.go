@@ -8,11 +8,14 @@ import (
 	"path"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/certiron/certiron-site/internal/check"
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/legal"
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
@@ -71,9 +74,14 @@ type cache struct {
 	indexRead bool
 	next      map[[32]byte]pageMeta
 	nextNew   int // entries of next not taken from index
-	// fm is the disk cache's parsed front matter, read once.
+	// fm is the disk cache's parsed front matter, and src its index of
+	// content/, each read once.
 	fm      *frontMatters
 	fmOnce  sync.Once
+	src     *sourceIndex
+	srcOnce sync.Once
+	// unread is how many pages the last loadDir took from src unread.
+	unread  int
 	putOnce sync.Once
 	putters sync.WaitGroup
 	// checked is the last build's verdict on its output plan.
@@ -220,6 +228,8 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 	}
 	pages := make([]*content.Page, len(entries))
 	errs := make([]diag.List, len(entries))
+	var unread atomic.Int64
+	defer func() { c.unread = int(unread.Load()) }()
 	parallel(len(entries), func(i int) {
 		e := entries[i]
 		if !e.Page {
@@ -234,6 +244,22 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 			pages[i], errs[i] = prev.page, prev.errs // unchanged: not even read
 			return
 		}
+		// A file whose stamp the last build recorded, unchanged, is not
+		// read either: its page is the one parsed then, its text read
+		// if something needs it.
+		ix := c.sourceIndex()
+		var stamp output.Stamp
+		var stamped bool
+		if ix != nil {
+			if fi, err := os.Lstat(e.File.Real); err == nil {
+				stamp, stamped = output.StampOf(fi)
+				if p, ok := ix.known(source, e, fi); ok {
+					pages[i] = p
+					unread.Add(1)
+					return
+				}
+			}
+		}
 		src, err := src.Read(e.File)
 		if err != nil {
 			errs[i] = diag.List{diag.Errorf(diag.Pos{File: source}, "%v", err)}
@@ -244,6 +270,9 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 			return
 		}
 		pages[i], errs[i] = content.ParseCached(source, e.Rel, src, c.frontMatters())
+		if ix != nil && stamped {
+			ix.remember(e.Rel, stamp, pages[i], errs[i])
+		}
 		if !c.keep {
 			return
 		}
@@ -435,6 +464,96 @@ func (c *cache) record(key [32]byte, m pageMeta, changed bool) {
 		c.nextNew++
 	}
 	c.mu.Unlock()
+}
+
+// sourceIndex returns the disk cache's index of content/ for this
+// site (see sourceIndex), nil without a disk cache or in a kept
+// builder (the dev server, whose watcher says what changed).
+func (c *cache) sourceIndex() *sourceIndex {
+	if c.disk == nil || c.root == "" || c.keep {
+		return nil
+	}
+	c.srcOnce.Do(func() {
+		c.src = &sourceIndex{next: map[string]indexedSource{}}
+		var snap srcSnapshot
+		if c.disk.Get("sources", siteFileKey("sources", c.root), &snap) {
+			c.src.made, c.src.old = snap.made, snap.files
+		}
+	})
+	return c.src
+}
+
+// saveSourceIndex stores the index of content/ when enough of it was
+// read afresh.
+func (c *cache) saveSourceIndex() {
+	if ix := c.src; ix != nil && worthSaving(ix.changed+abs(len(ix.next)-len(ix.old)), len(ix.next)) {
+		c.put("sources", siteFileKey("sources", c.root), &srcSnapshot{made: time.Now().UnixNano(), files: ix.next})
+	}
+	c.src, c.srcOnce = nil, sync.Once{}
+}
+
+// sourceIndex is what the last build knew of each page file of content/,
+// as git's index knows a checkout: its stamp (size, mtime, ctime, inode)
+// and the page parsed from it. A file whose stamp is unchanged, taken
+// long enough after its last change, still holds that page. Legal pages
+// (whose history is read from their text, as legalPages decides) and
+// pages with no title (which take one from their text) are not indexed.
+type sourceIndex struct {
+	mu      sync.Mutex
+	made    int64
+	old     map[string]indexedSource
+	next    map[string]indexedSource
+	changed int
+}
+
+type indexedSource struct {
+	stamp    output.Stamp
+	fm       []byte // content.FrontMatter's binary form
+	bodyLine int
+	sum      [32]byte
+}
+
+// known returns the page of the file e, whose information is fi, when
+// the index vouches for it.
+func (ix *sourceIndex) known(source string, e content.Entry, fi os.FileInfo) (*content.Page, bool) {
+	ix.mu.Lock()
+	is, ok := ix.old[e.Rel]
+	ix.mu.Unlock()
+	if !ok || !output.Trusted(is.stamp, fi, ix.made) {
+		return nil, false
+	}
+	var fm content.FrontMatter
+	if fm.UnmarshalBinary(is.fm) != nil {
+		return nil, false
+	}
+	real := e.File.Real
+	p, errs := content.Known(source, e.Rel, &fm, is.bodyLine, is.sum, func() ([]byte, error) {
+		return os.ReadFile(real)
+	})
+	if len(errs) > 0 {
+		return nil, false // parsed afresh, with its errors
+	}
+	ix.mu.Lock()
+	ix.next[e.Rel] = is
+	ix.mu.Unlock()
+	return p, true
+}
+
+// remember records the page parsed from a file read afresh.
+func (ix *sourceIndex) remember(rel string, stamp output.Stamp, p *content.Page, errs diag.List) {
+	ix.mu.Lock()
+	ix.changed++
+	ix.mu.Unlock()
+	if p == nil || len(errs) > 0 || p.Title == "" || p.Kind == content.Single && legal.IsPage(rel) {
+		return
+	}
+	fm, err := p.FrontMatter.MarshalBinary()
+	if err != nil {
+		return
+	}
+	ix.mu.Lock()
+	ix.next[rel] = indexedSource{stamp: stamp, fm: fm, bodyLine: p.BodyLine, sum: p.Sum}
+	ix.mu.Unlock()
 }
 
 // frontMatters returns the disk cache's parsed front matter of the

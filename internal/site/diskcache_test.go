@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/certiron/certiron-site/internal/store"
 )
@@ -34,10 +36,11 @@ func TestDiskCache(t *testing.T) {
 	if !equalSets(clean.Files, cold.Files) || !equalSets(clean.Files, warm.Files) {
 		t.Fatal("builds with a cache differ from a build without one")
 	}
-	// Every page, the pages' front matter and the audit's facts come
-	// from the cache: nothing is rendered, and no file is audited afresh.
-	if st := warmStore.Stats(); st.Hits != warm.Pages+2 || warm.Cached != warm.Pages || warm.Rendered != 0 || warm.Audited != 0 {
-		t.Errorf("warm build: %d hits, %d cached, %d rendered, %d audited, want %d hits, %d cached and none rendered or audited", st.Hits, warm.Cached, warm.Rendered, warm.Audited, warm.Pages+2, warm.Pages)
+	// Every page, the pages' front matter, the index of content/ and
+	// the audit's facts come from the cache: nothing is rendered, and no
+	// file is audited afresh.
+	if st := warmStore.Stats(); st.Hits != warm.Pages+3 || warm.Cached != warm.Pages || warm.Rendered != 0 || warm.Audited != 0 {
+		t.Errorf("warm build: %d hits, %d cached, %d rendered, %d audited, want %d hits, %d cached and none rendered or audited", st.Hits, warm.Cached, warm.Rendered, warm.Audited, warm.Pages+3, warm.Pages)
 	}
 	if cold.Audited != cold.Files.Len() {
 		t.Errorf("cold build audited %d of %d files", cold.Audited, cold.Files.Len())
@@ -81,5 +84,59 @@ func TestDiskCache(t *testing.T) {
 	}
 	if changed.Rendered != 2 {
 		t.Errorf("after one page changed, %d pages were rendered, want 2 (it and the home page listing it)", changed.Rendered)
+	}
+}
+
+// ageSources makes the disk cache's index of content/ for root look
+// taken three seconds later, past the window in which a stamp is not
+// trusted, as the next build would find it in use.
+func ageSources(t *testing.T, s *store.Store, root string) {
+	t.Helper()
+	var snap srcSnapshot
+	if !s.Get("sources", siteFileKey("sources", root), &snap) {
+		t.Fatal("no index of content/ in the cache")
+	}
+	snap.made += int64(3 * time.Second)
+	s.Put("sources", siteFileKey("sources", root), &snap)
+}
+
+// TestUnreadSources: a build with the disk cache's index of content/
+// reads no page file that did not change (legal pages, whose history is
+// read from their text, and pages without a title excepted), and its
+// output is a clean build's; an edited file is read again.
+func TestUnreadSources(t *testing.T) {
+	root := legalSite(t)
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, [to the terms](/legal/).\n"))
+	writeFile(t, root+"/content/untitled.md", []byte("# A heading for a title\n\nText.\n"))
+	s, err := store.Open(store.Options{Dir: t.TempDir(), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Build(Options{Root: root, Cache: s}); len(r.Errors) > 0 || r.Unread != 0 {
+		t.Fatalf("first build: %d unread, %v", r.Unread, r.Errors)
+	}
+	ageSources(t, s, root)
+	warm := Build(Options{Root: root, Cache: s})
+	if !equalSets(Build(Options{Root: root}).Files, warm.Files) {
+		t.Error("a build of unread sources differs from a clean build")
+	}
+	// about.md and legal/_index.md are indexed; the legal pages, the
+	// home page and untitled.md (which take their titles from their
+	// text) are read.
+	indexed := warm.Unread
+	if indexed != 2 {
+		t.Errorf("%d of %d pages unread, want 2", indexed, warm.Pages)
+	}
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us, changed.\n"))
+	ageSources(t, s, root)
+	changed := Build(Options{Root: root, Cache: s})
+	if !equalSets(Build(Options{Root: root}).Files, changed.Files) {
+		t.Error("after an edit, a build with the index differs from a clean build")
+	}
+	if changed.Unread != indexed-1 {
+		t.Errorf("after about.md changed, %d pages unread, want %d", changed.Unread, indexed-1)
+	}
+	if !bytes.Contains(changed.Files.Get("about/index.html").Data, []byte("About us, changed.")) {
+		t.Error("the edited page was not read again")
 	}
 }

@@ -68,7 +68,12 @@ func (b *build) legalPages() {
 		if p.Kind != content.Single || !legal.IsPage(p.Rel) {
 			continue
 		}
-		h, errs := legal.Load(b.src.Root, p.Rel, p.Src)
+		src, _, err := p.Text()
+		if err != nil {
+			b.res.Errors.Add(diag.Pos{File: p.Source}, "%v", err)
+			continue
+		}
+		h, errs := legal.Load(b.src.Root, p.Rel, src)
 		b.fail(errs)
 		if h == nil {
 			continue

@@ -160,7 +160,8 @@ func (b *build) view(p *content.Page) *Page {
 
 // defaultTitle is the first level-1 heading, or the file's name.
 func defaultTitle(p *content.Page) string {
-	if h := content.FirstHeading(p.Body); h != "" {
+	_, body, _ := p.Text() // a page that cannot be read has its error where it is converted
+	if h := content.FirstHeading(body); h != "" {
 		return h
 	}
 	name := strings.TrimSuffix(path.Base(p.Rel), ".md")

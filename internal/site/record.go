@@ -224,3 +224,52 @@ func (sn *fmSnapshot) UnmarshalBinary(b []byte) error {
 	*sn = m
 	return nil
 }
+
+// srcSnapshot is the index of content/ in the disk cache (sourceIndex).
+type srcSnapshot struct {
+	made  int64
+	files map[string]indexedSource
+}
+
+// MarshalBinary encodes the snapshot.
+func (sn *srcSnapshot) MarshalBinary() ([]byte, error) {
+	rels := make([]string, 0, len(sn.files))
+	for r := range sn.files {
+		rels = append(rels, r)
+	}
+	slices.Sort(rels)
+	b := wire.Int(nil, int(sn.made))
+	b = wire.Uint(b, uint64(len(rels)))
+	for _, r := range rels {
+		is := sn.files[r]
+		b = wire.String(b, r)
+		b = wire.Int(b, int(is.stamp.Size))
+		b = wire.Int(b, int(is.stamp.Mtime))
+		b = wire.Int(b, int(is.stamp.Ctime))
+		b = wire.Uint(b, is.stamp.Ino)
+		b = wire.Bytes(b, is.fm)
+		b = wire.Int(b, is.bodyLine)
+		b = append(b, is.sum[:]...)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded; the front matter
+// shares b's memory.
+func (sn *srcSnapshot) UnmarshalBinary(b []byte) error {
+	d := wire.NewReader(b)
+	sn.made = int64(d.Int())
+	n := d.Count(38)
+	sn.files = make(map[string]indexedSource, n)
+	for range n {
+		r := d.String()
+		var is indexedSource
+		is.stamp.Size, is.stamp.Mtime, is.stamp.Ctime = int64(d.Int()), int64(d.Int()), int64(d.Int())
+		is.stamp.Ino = d.Uint()
+		is.fm = d.Bytes()
+		is.bodyLine = d.Int()
+		copy(is.sum[:], d.Fixed(32))
+		sn.files[r] = is
+	}
+	return d.Done()
+}

@@ -144,6 +144,9 @@ type Result struct {
 	// cache's index and the destination's manifest say (not read at
 	// all), Cached those taken from the disk cache.
 	Held, Cached int
+	// Unread counts the pages of content/ taken from the disk cache's
+	// index of it, their files unchanged since the last build, unread.
+	Unread int
 	// Audited counts the output files the audit read afresh; it took the
 	// rest's facts from the previous build (in this process, or the disk
 	// cache's) because their bytes were the same.
@@ -330,6 +333,7 @@ func (b *Builder) build() *Result {
 	b.cache.sweep()
 	b.cache.saveIndex()
 	b.cache.saveFrontMatters()
+	b.cache.saveSourceIndex()
 	b.cache.flush()
 	return r
 }
