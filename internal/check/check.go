@@ -116,8 +116,11 @@ type facts struct {
 	findings []finding
 	allowed  []allowedRef
 	refs     []ref
-	ids      map[string]bool
-	storage  []storageUse
+	// ids are the page's ids while it is scanned; idList the same,
+	// sorted, once it is (nil for a file that is not a page).
+	ids     map[string]bool
+	idList  []string
+	storage []storageUse
 }
 
 // Run audits every file of set.
@@ -314,10 +317,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	au.files = live
 
-	ids := make(map[string]map[string]bool, len(files))
+	ids := make(map[string][]string, len(files))
 	for i, f := range files {
-		if results[i] != nil && results[i].ids != nil {
-			ids[f.Path] = results[i].ids
+		if results[i] != nil && results[i].idList != nil {
+			ids[f.Path] = results[i].idList
 		}
 	}
 	policyText := ""
@@ -544,12 +547,12 @@ func (a *auditor) link(fa *facts, raw string, off int, what fmt.Stringer) {
 // checkRef resolves an internal reference against the built files. dep
 // names the output file the answer depends on ("legal/" stands for
 // "legal/index.html" too), so a later audit knows when to ask again.
-func (a *auditor) checkRef(from string, r ref, ids map[string]map[string]bool) (fd finding, ok bool, dep string) {
+func (a *auditor) checkRef(from string, r ref, ids map[string][]string) (fd finding, ok bool, dep string) {
 	fd, ok, dep = a.resolveRef(from, r, ids)
 	return fd, ok, dep
 }
 
-func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool) (finding, bool, string) {
+func (a *auditor) resolveRef(from string, r ref, ids map[string][]string) (finding, bool, string) {
 	raw := strings.TrimSpace(r.url)
 	frag := ""
 	if i := strings.IndexByte(raw, '#'); i >= 0 {
@@ -615,7 +618,7 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string]map[string]bool)
 	if !strings.HasSuffix(target, ".html") {
 		return finding{}, true, dep
 	}
-	if !ids[target][frag] {
+	if !hasID(ids[target], frag) {
 		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off}, false, dep
 	}
 	return finding{}, true, dep
@@ -664,4 +667,10 @@ func short(s string) string {
 		return s[:77] + "..."
 	}
 	return s
+}
+
+// hasID reports whether the sorted list holds id.
+func hasID(list []string, id string) bool {
+	i := sort.SearchStrings(list, id)
+	return i < len(list) && list[i] == id
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/certiron/certiron-site/internal/csp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +80,12 @@ func (a *auditor) html(f *output.File, data []byte, fa *facts) {
 	p.finish()
 	*buf = page
 	copyPool.Put(buf)
+	fa.idList = make([]string, 0, len(fa.ids))
+	for id := range fa.ids {
+		fa.idList = append(fa.idList, id)
+	}
+	sort.Strings(fa.idList)
+	fa.ids = nil
 }
 
 var copyPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -82,12 +82,8 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		for _, r := range fa.refs {
 			body = wire.Int(str(body, r.url), r.off)
 		}
-		ids := make([]string, 0, len(fa.ids))
-		for id := range fa.ids {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		body = wire.Bool(body, fa.ids != nil)
+		ids := fa.idList
+		body = wire.Bool(body, fa.idList != nil)
 		body = wire.Uint(body, uint64(len(ids)))
 		for _, id := range ids {
 			body = str(body, id)
@@ -155,14 +151,12 @@ func (au *Auditor) Load(b []byte) error {
 		hasIDs := d.Bool()
 		n := d.Count(1)
 		if hasIDs {
-			fa.ids = make(map[string]bool, n)
+			fa.idList = make([]string, n)
+		} else if n > 0 {
+			d.Fail()
 		}
-		for range n {
-			if fa.ids == nil {
-				d.Fail()
-				break
-			}
-			fa.ids[str()] = true
+		for j := range fa.idList {
+			fa.idList[j] = str()
 		}
 		for range d.Count(4) {
 			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
