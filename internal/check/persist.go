@@ -48,17 +48,8 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 	sort.Strings(paths)
 	// Most strings (links in the header, ids, messages) repeat from page
 	// to page: each is written once, then named by its index.
-	var table []string
-	index := map[string]uint64{}
-	str := func(b []byte, s string) []byte {
-		i, ok := index[s]
-		if !ok {
-			i = uint64(len(table))
-			index[s] = i
-			table = append(table, s)
-		}
-		return wire.Uint(b, i)
-	}
+	var table wire.Table
+	str := table.Ref
 	var body []byte
 	body = wire.Uint(body, uint64(len(paths)))
 	for _, p := range paths {
@@ -106,7 +97,7 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		}
 	}
 	b := wire.String(nil, sn.sig)
-	b = wire.Strings(b, table)
+	b = wire.Strings(b, table.List())
 	return append(b, body...), nil
 }
 
@@ -116,14 +107,7 @@ func (au *Auditor) Load(b []byte) error {
 	d := wire.NewReader(b)
 	s := &snapshot{sig: d.String()}
 	table := d.Strings()
-	str := func() string {
-		i := d.Uint()
-		if i >= uint64(len(table)) {
-			d.Fail()
-			return ""
-		}
-		return table[i]
-	}
+	str := func() string { return d.Ref(table) }
 	n := d.Count(34)
 	s.files = make(map[string]savedFile, n)
 	for range n {

@@ -116,18 +116,11 @@ func (ix pageIndex) MarshalBinary() ([]byte, error) {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-	var table []string
-	index := map[string]uint64{}
+	var table wire.Table
 	strs := func(b []byte, ss []string) []byte {
 		b = wire.Uint(b, uint64(len(ss)))
 		for _, s := range ss {
-			i, ok := index[s]
-			if !ok {
-				i = uint64(len(table))
-				index[s] = i
-				table = append(table, s)
-			}
-			b = wire.Uint(b, i)
+			b = table.Ref(b, s)
 		}
 		return b
 	}
@@ -142,7 +135,7 @@ func (ix pageIndex) MarshalBinary() ([]byte, error) {
 		body = strs(body, m.Styles)
 		body = appendDiags(body, m.Warnings)
 	}
-	return append(wire.Strings(nil, table), body...), nil
+	return append(wire.Strings(nil, table.List()), body...), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
@@ -156,12 +149,7 @@ func (ix *pageIndex) UnmarshalBinary(b []byte) error {
 		}
 		ss := make([]string, n)
 		for i := range ss {
-			j := d.Uint()
-			if j >= uint64(len(table)) {
-				d.Fail()
-				return nil
-			}
-			ss[i] = table[j]
+			ss[i] = d.Ref(table)
 		}
 		return ss
 	}

@@ -41,6 +41,32 @@ func Strings(b []byte, ss []string) []byte {
 	return b
 }
 
+// Table writes strings that repeat (links, ids, hashes) once each: Ref
+// appends a string's number in the table, and the table itself, written
+// with Strings(b, t.List()) ahead of what refers to it, is read back with
+// Reader.Strings and looked up with Reader.Ref.
+type Table struct {
+	index map[string]uint64
+	list  []string
+}
+
+// Ref appends the number of s in the table, adding it if it is new.
+func (t *Table) Ref(b []byte, s string) []byte {
+	i, ok := t.index[s]
+	if !ok {
+		if t.index == nil {
+			t.index = map[string]uint64{}
+		}
+		i = uint64(len(t.list))
+		t.index[s] = i
+		t.list = append(t.list, s)
+	}
+	return Uint(b, i)
+}
+
+// List is the table's strings, in their numbers' order.
+func (t *Table) List() []string { return t.list }
+
 // Reader reads what the append functions wrote. After the first error
 // every read returns the zero value; Err reports it.
 type Reader struct {
@@ -125,6 +151,16 @@ func (r *Reader) Bytes() []byte {
 	s := r.b[:n:n]
 	r.b = r.b[n:]
 	return s
+}
+
+// Ref reads a number Table.Ref wrote and returns its string in table.
+func (r *Reader) Ref(table []string) string {
+	i := r.Uint()
+	if i >= uint64(len(table)) {
+		r.err = ErrMalformed
+		return ""
+	}
+	return table[i]
 }
 
 // Fixed reads n bytes written without a length (a hash), sharing the

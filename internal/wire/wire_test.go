@@ -47,3 +47,30 @@ func TestRoundTrip(t *testing.T) {
 		t.Error("a flag of 2 was accepted")
 	}
 }
+
+// TestTable: each string is written once and every reference reads it
+// back; a number past the table is refused.
+func TestTable(t *testing.T) {
+	var table Table
+	var body []byte
+	words := []string{"a", "b", "a", "", "b", "c"}
+	for _, w := range words {
+		body = table.Ref(body, w)
+	}
+	if got := table.List(); !reflect.DeepEqual(got, []string{"a", "b", "", "c"}) {
+		t.Errorf("table = %q", got)
+	}
+	r := NewReader(append(Strings(nil, table.List()), body...))
+	list := r.Strings()
+	for _, w := range words {
+		if got := r.Ref(list); got != w {
+			t.Errorf("Ref = %q, want %q", got, w)
+		}
+	}
+	if r.Done() != nil {
+		t.Error(r.Err())
+	}
+	if r := NewReader(Uint(nil, 4)); r.Ref(list) != "" || r.Err() == nil {
+		t.Error("a number past the table was accepted")
+	}
+}
