@@ -230,35 +230,29 @@ func (b *Builder) Build() *Result {
 func (b *Builder) Rebuild(paths []string) *Result {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	root, err := filepath.Abs(filepath.Join(b.opt.Root, content.Dir))
-	changed := map[string]bool{}
-	for _, p := range paths {
-		if err != nil {
-			changed = nil
-			break
+	site := sitePaths(b.opt.Root, paths)
+	// The content files among them, relative to content/; nil (read it
+	// all again) for content/ itself or a folder above it.
+	var changed map[string]bool
+	if site != nil {
+		changed = map[string]bool{}
+		for p := range site {
+			if p == content.Dir {
+				changed = nil
+				break
+			}
+			if rel, ok := strings.CutPrefix(p, content.Dir+"/"); ok {
+				changed[rel] = true
+			}
 		}
-		abs, err2 := filepath.Abs(p)
-		rel, err3 := filepath.Rel(root, abs)
-		if err2 != nil || err3 != nil {
-			changed = nil
-			break
-		}
-		if rel == "." || strings.HasPrefix(root, abs+string(filepath.Separator)) {
-			changed = nil // content/ itself or a folder above it: read it all again
-			break
-		}
-		if strings.HasPrefix(rel, "..") {
-			continue // outside content/
-		}
-		changed[filepath.ToSlash(rel)] = true
 	}
-	b.cache.changed = changed
-	b.cache.changedSite = sitePaths(b.opt.Root, paths)
+	b.cache.changed, b.cache.changedSite = changed, site
 	return b.build()
 }
 
 // sitePaths returns paths relative to the site folder root, slash
-// separated; nil if one is not inside it.
+// separated; nil if one is the root or not inside it (then anything may
+// have changed).
 func sitePaths(root string, paths []string) map[string]bool {
 	abs, err := filepath.Abs(root)
 	if err != nil {
