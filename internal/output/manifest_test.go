@@ -137,3 +137,29 @@ func TestListTrustsFolders(t *testing.T) {
 		t.Errorf("the files added by hand are not listed: %v", l.files)
 	}
 }
+
+// TestManifestFolders: after a change in place (a file changed, a folder
+// made, one removed), every folder's stamp in the new manifest is the
+// folder's own, whether taken again or kept from the listing.
+func TestManifestFolders(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	w, _ := NewWriter(dest, NewManifest())
+	st, err := w.Commit(set(map[string]string{"index.html": "home", "a/index.html": "a", "a/b/index.html": "b", "c/index.html": "c", "gone/index.html": "g"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ = NewWriter(dest, st.Manifest)
+	st, err = w.Commit(set(map[string]string{"index.html": "home", "a/index.html": "a2", "a/b/index.html": "b", "c/index.html": "c", "c/d/index.html": "new"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Manifest.Dirs) != 4 {
+		t.Errorf("folders = %v, want a, a/b, c, c/d", st.Manifest.Dirs)
+	}
+	for d, got := range st.Manifest.Dirs {
+		want, _ := stampOf(mustLstat(t, filepath.Join(dest, filepath.FromSlash(d))))
+		if got != want {
+			t.Errorf("%s: manifest stamp %+v, the folder's %+v", d, got, want)
+		}
+	}
+}

@@ -475,10 +475,11 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		if err := os.Rename(w.tmp, w.dest); err != nil {
 			return w.st, err
 		}
-		w.st.Manifest = w.manifest()
+		w.st.Manifest = w.manifest(&listing{}, nil)
 		return w.st, nil
 	}
-	removed, dirs, kept, err := scanDest(w.dest, s, <-w.listing)
+	l := <-w.listing
+	removed, dirs, kept, err := scanDest(w.dest, s, l)
 	if err != nil {
 		return w.st, err
 	}
@@ -487,20 +488,38 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		return w.st, err
 	}
 	w.st.Removed, w.st.Kept = removed, kept
-	w.st.Manifest = w.manifest()
+	w.st.Manifest = w.manifest(&l, j)
 	return w.st, nil
 }
 
 // manifest is the Manifest of dest after Commit: the stamps of the files
 // left as they were, taken when they were compared, and fresh ones of
 // the files written.
-func (w *Writer) manifest() *Manifest {
+func (w *Writer) manifest(l *listing, j *journal) *Manifest {
 	if w.prev == nil {
 		return nil
+	}
+	// A folder the listing stamped is as it was unless the change put a
+	// file into it or took one out (or made it): those are stamped again.
+	again := map[string]bool{}
+	if j != nil {
+		for _, m := range append(j.Remove, j.Put...) {
+			again[path.Dir(m.Path)] = true
+		}
+		for _, d := range j.Mkdir {
+			again[d], again[path.Dir(d)] = true, true
+		}
+		for _, d := range j.Rmdir {
+			again[path.Dir(d.Path)] = true
+		}
 	}
 	m := &Manifest{Files: w.stamps, Dirs: map[string]Stamp{}}
 	for p := range w.added {
 		for d := path.Dir(p); d != "." && m.Dirs[d] == (Stamp{}); d = path.Dir(d) {
+			if st, ok := l.stamps[d]; ok && !again[d] {
+				m.Dirs[d] = st
+				continue
+			}
 			fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(d)))
 			m.Dirs[d] = stampOrNone(fi, err)
 		}
@@ -523,7 +542,9 @@ func (w *Writer) manifest() *Manifest {
 // worktree's .git), which are only named.
 type listing struct {
 	files, dirs, hidden []string
-	err                 error
+	// stamps are the folders' stamps as the listing found them.
+	stamps map[string]Stamp
+	err    error
 }
 
 // list lists dest. A hidden top entry is looked into only if the site
@@ -531,7 +552,7 @@ type listing struct {
 // prev vouches for (see Manifest.Dirs) is not read: it holds what prev
 // says.
 func list(dest string, under func(name string) bool, prev *Manifest) listing {
-	var l listing
+	l := listing{stamps: map[string]Stamp{}}
 	top, err := os.ReadDir(dest)
 	if err != nil {
 		return listing{err: err}
@@ -544,7 +565,13 @@ func list(dest string, under func(name string) bool, prev *Manifest) listing {
 	walk = func(rel string) error {
 		l.dirs = append(l.dirs, rel)
 		full := filepath.Join(dest, filepath.FromSlash(rel))
-		if fi, err := os.Lstat(full); err == nil && kids != nil && prev.holdsDir(rel, fi) {
+		fi, err := os.Lstat(full)
+		if err == nil {
+			if st, ok := stampOf(fi); ok {
+				l.stamps[rel] = st
+			}
+		}
+		if err == nil && kids != nil && prev.holdsDir(rel, fi) {
 			if k := kids[rel]; k != nil {
 				l.files = append(l.files, k.files...)
 				for _, d := range k.dirs {
