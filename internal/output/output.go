@@ -333,11 +333,7 @@ func (w *Writer) stage(f *File) (kept bool, err error) {
 	if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(f.Len()) {
 		if w.prev.holds(f.Path, fi, f.Sum) || !f.lazy && sameBytes(full, f.Data) {
 			if w.prev != nil {
-				st := stampOrNone(fi, nil)
-				st.Sum = f.Sum()
-				w.mu.Lock()
-				w.stamps[f.Path] = st
-				w.mu.Unlock()
+				w.record(w.stamps, f.Path, fi, f.Sum())
 			}
 			return true, nil
 		}
@@ -366,12 +362,18 @@ func (w *Writer) Holds(p string, sum [32]byte) bool {
 	}
 	// The stamp stands for this build's manifest: the file is left as
 	// it is (a Lazy file is never written), so stage need not look again.
+	w.record(w.vouched, p, fi, sum)
+	return true
+}
+
+// record puts the stamp of the file at p, described by fi and holding
+// the bytes whose hash is sum, in stamps (w.stamps or w.vouched).
+func (w *Writer) record(stamps map[string]Stamp, p string, fi fs.FileInfo, sum [32]byte) {
 	st := stampOrNone(fi, nil)
 	st.Sum = sum
 	w.mu.Lock()
-	w.vouched[p] = st
+	stamps[p] = st
 	w.mu.Unlock()
-	return true
 }
 
 // Read reads the file at p as dest holds it now, for a Lazy file.
