@@ -144,6 +144,13 @@ func worthSaving(changed, total int) bool {
 	return changed > 0 && (changed >= 64 || changed*100 >= total)
 }
 
+// worthSavingMap is worthSaving for a snapshot read with before entries
+// and made again with after, changed of them redone: entries gone or
+// added count as redone.
+func worthSavingMap(changed, before, after int) bool {
+	return worthSaving(changed+max(before-after, after-before), after)
+}
+
 // auditKey names the audit's facts of the site at root in the disk
 // cache: its last build's, reused file by file where the bytes hash the
 // same.

@@ -486,7 +486,7 @@ func (c *cache) sourceIndex() *sourceIndex {
 // saveSourceIndex stores the index of content/ when enough of it was
 // read afresh.
 func (c *cache) saveSourceIndex() {
-	if ix := c.src; ix != nil && worthSaving(ix.changed+abs(len(ix.next)-len(ix.old)), len(ix.next)) {
+	if ix := c.src; ix != nil && worthSavingMap(ix.changed, len(ix.old), len(ix.next)) {
 		c.put("sources", siteFileKey("sources", c.root), &srcSnapshot{made: time.Now().UnixNano(), files: ix.next})
 	}
 	c.src, c.srcOnce = nil, sync.Once{}
@@ -575,7 +575,7 @@ func (c *cache) frontMatters() content.FrontMatters {
 // saveFrontMatters stores the front matter this build used, when it
 // parsed any afresh.
 func (c *cache) saveFrontMatters() {
-	if fm := c.fm; fm != nil && worthSaving(fm.changed+abs(len(fm.next)-len(fm.old)), len(fm.next)) {
+	if fm := c.fm; fm != nil && worthSavingMap(fm.changed, len(fm.old), len(fm.next)) {
 		c.put("frontmatter", siteFileKey("frontmatter", c.root), fmSnapshot(fm.next))
 	}
 	c.fm, c.fmOnce = nil, sync.Once{}
@@ -616,7 +616,7 @@ func (f *frontMatters) Put(key [32]byte, fm *content.FrontMatter) {
 
 // saveIndex stores this build's index when it differs from the one read.
 func (c *cache) saveIndex() {
-	if c.disk != nil && c.out != nil && c.next != nil && worthSaving(c.nextNew+abs(len(c.next)-len(c.index)), len(c.next)) {
+	if c.disk != nil && c.out != nil && c.next != nil && worthSavingMap(c.nextNew, len(c.index), len(c.next)) {
 		c.put("index", indexKey(c.root), pageIndex(c.next))
 	}
 	c.index, c.next, c.nextNew = c.next, nil, 0
@@ -695,11 +695,4 @@ func (c *cache) sweep() {
 	}
 	c.touchedP, c.touchedD, c.touchedO = nil, nil, nil
 	c.copied, c.copiedByThis = c.copiedByThis, nil
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
