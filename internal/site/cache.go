@@ -253,7 +253,7 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 		if ix != nil {
 			if fi, err := os.Lstat(e.File.Real); err == nil {
 				stamp, stamped = output.StampOf(fi)
-				if p, ok := ix.known(source, e, fi); ok {
+				if p, ok := ix.known(source, e, fi, func() ([]byte, error) { return src.Read(e.File) }); ok {
 					pages[i] = p
 					unread.Add(1)
 					return
@@ -514,8 +514,9 @@ type indexedSource struct {
 }
 
 // known returns the page of the file e, whose information is fi, when
-// the index vouches for it.
-func (ix *sourceIndex) known(source string, e content.Entry, fi os.FileInfo) (*content.Page, bool) {
+// the index vouches for it; read reads its text, as the site's tree
+// reads every source (no link followed out of the site, no FIFO).
+func (ix *sourceIndex) known(source string, e content.Entry, fi os.FileInfo, read func() ([]byte, error)) (*content.Page, bool) {
 	ix.mu.Lock()
 	is, ok := ix.old[e.Rel]
 	ix.mu.Unlock()
@@ -526,10 +527,7 @@ func (ix *sourceIndex) known(source string, e content.Entry, fi os.FileInfo) (*c
 	if fm.UnmarshalBinary(is.fm) != nil {
 		return nil, false
 	}
-	real := e.File.Real
-	p, errs := content.Known(source, e.Rel, &fm, is.bodyLine, is.sum, func() ([]byte, error) {
-		return os.ReadFile(real)
-	})
+	p, errs := content.Known(source, e.Rel, &fm, is.bodyLine, is.sum, read)
 	if len(errs) > 0 {
 		return nil, false // parsed afresh, with its errors
 	}
