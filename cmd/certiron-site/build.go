@@ -90,7 +90,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	done := make(chan *site.Result, 1)
 	go func() {
-		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Add, Date: day, Target: *target, Cache: cache, Output: w})
+		done <- site.Build(site.Options{Root: *source, Drafts: *drafts, BaseURL: *baseURL, Emit: w.Emit, Date: day, Target: *target, Cache: cache, Output: w})
 	}()
 	var res *site.Result
 	select {

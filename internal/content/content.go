@@ -155,6 +155,17 @@ type lazyText struct {
 	err       error
 }
 
+// Forget lets the page's text go: Text reads it again, through read
+// (or the reader a Known page has), checked against Sum, if anything
+// needs it later. A one-off build forgets a page's text once the page is
+// rendered, so the build does not hold every source to its end.
+func (p *Page) Forget(read func() ([]byte, error)) {
+	if p.text != nil {
+		read = p.text.read
+	}
+	p.Src, p.Body, p.text = nil, nil, &lazyText{read: read}
+}
+
 // Text returns the page's whole text and its body, reading them for a
 // Known page the first time (and checking them against Sum: a file
 // changed since it was known is an error, never taken for the page).

@@ -300,3 +300,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestForget: a page whose text was let go reads it again through the
+// reader it was given, once, checked against the page's SHA-256: a file
+// changed meanwhile is an error, never taken for the page; a Known
+// page, forgotten after its text was read, reads it again with its own
+// reader.
+func TestForget(t *testing.T) {
+	text := "+++\ntitle = \"A\"\n+++\nBody.\r\n"
+	p, errs := Parse("content/a.md", "a.md", []byte(text))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	wantSrc, wantBody := string(p.Src), string(p.Body)
+	reads, disk := 0, text
+	read := func() ([]byte, error) { reads++; return []byte(disk), nil }
+	p.Forget(read)
+	if p.Src != nil || p.Body != nil {
+		t.Fatal("Forget kept the text")
+	}
+	for range 2 {
+		if src, body, err := p.Text(); err != nil || string(src) != wantSrc || string(body) != wantBody {
+			t.Errorf("Text after Forget = %q, %q, %v", src, body, err)
+		}
+	}
+	if reads != 1 {
+		t.Errorf("the text was read %d times, want once", reads)
+	}
+	disk = "+++\ntitle = \"A\"\n+++\nChanged.\n"
+	p.Forget(func() ([]byte, error) { t.Error("a second reader was used"); return nil, nil })
+	if _, _, err := p.Text(); err == nil || !strings.Contains(err.Error(), "changed during the build") {
+		t.Errorf("Text of a changed file: %v", err)
+	}
+	if reads != 2 {
+		t.Errorf("%d reads, want 2 (the page's first reader)", reads)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -125,22 +126,80 @@ type Span struct {
 	Raw bool
 }
 
-// Map is a page's spans in offset order.
-type Map []Span
+// Map is a page's spans in offset order. It is kept compact (a page has
+// a span per element, and a build holds every page's spans until the
+// audit): 16 bytes a span, none of them a pointer, and each file the
+// spans name listed once. The zero Map has no spans.
+type Map struct {
+	files []string
+	spans []span
+}
+
+// span is a Span as a Map keeps it: file indexes files, shifted left
+// once, with the low bit set for a raw span. Offsets, lines and columns
+// beyond 2³¹ (no page or source comes near) are held at 2³¹-1.
+type span struct {
+	off, line, col, file uint32
+}
+
+func clamp(v int) uint32 { return uint32(min(max(v, 0), math.MaxInt32)) }
+
+// MapOf returns the Map of spans, in offset order.
+func MapOf(spans ...Span) Map {
+	var m Map
+	for _, s := range spans {
+		m.Add(s)
+	}
+	return m
+}
+
+// Add appends s, which starts at or after every span m holds.
+func (m *Map) Add(s Span) {
+	i := len(m.files) - 1
+	for ; i >= 0 && m.files[i] != s.Ref.File; i-- {
+	}
+	if i < 0 {
+		i = len(m.files)
+		m.files = append(m.files, s.Ref.File)
+	}
+	f := uint32(i) << 1
+	if s.Raw {
+		f |= 1
+	}
+	m.spans = append(m.spans, span{clamp(s.Off), clamp(s.Ref.Line), clamp(s.Ref.Col), f})
+}
+
+// Len is the number of spans.
+func (m Map) Len() int { return len(m.spans) }
+
+// Span returns the i-th span.
+func (m Map) Span(i int) Span {
+	s := m.spans[i]
+	return Span{Off: int(s.off), Ref: Ref{File: m.files[s.file>>1], Line: int(s.line), Col: int(s.col)}, Raw: s.file&1 == 1}
+}
+
+// Spans returns every span, in offset order.
+func (m Map) Spans() []Span {
+	out := make([]Span, len(m.spans))
+	for i := range out {
+		out[i] = m.Span(i)
+	}
+	return out
+}
 
 // At returns the source of the byte at off of page (the bytes m was made
 // for): the last marked element that starts at or before it (the first
 // one for bytes before any element), or, in raw text, the very line and
 // column.
 func (m Map) At(page []byte, off int) (Ref, bool) {
-	if len(m) == 0 {
+	if len(m.spans) == 0 {
 		return Ref{}, false
 	}
-	i := sort.Search(len(m), func(i int) bool { return m[i].Off > off })
+	i := sort.Search(len(m.spans), func(i int) bool { return int(m.spans[i].off) > off })
 	if i == 0 {
-		return m[0].Ref, true
+		return m.Span(0).Ref, true
 	}
-	s := m[i-1]
+	s := m.Span(i - 1)
 	r := s.Ref
 	if s.Raw && off <= len(page) {
 		for _, c := range string(page[s.Off:off]) {
@@ -157,9 +216,9 @@ func (m Map) At(page []byte, off int) (Ref, bool) {
 // Move shifts the spans that start after off by d bytes, for bytes
 // replaced at off after the marks came out.
 func (m Map) Move(off, d int) {
-	for i := range m {
-		if m[i].Off > off {
-			m[i].Off += d
+	for i := range m.spans {
+		if o := int(m.spans[i].off); o > off {
+			m.spans[i].off = clamp(o + d)
 		}
 	}
 }
@@ -172,20 +231,10 @@ var needle = []byte(" " + Attr + "=")
 // run of raw text now starts.
 func Strip(page []byte) ([]byte, Map) {
 	if !bytes.Contains(page, needle) && !bytes.Contains(page, rawOpen) {
-		return page, nil
+		return page, Map{}
 	}
 	out := make([]byte, 0, len(page))
 	var m Map
-	files := map[string]string{} // one string per file named, for all its spans
-	parse := func(v string) (Ref, bool) {
-		r, ok := parse(v)
-		if f, seen := files[r.File]; seen {
-			r.File = f
-		} else {
-			files[r.File] = r.File
-		}
-		return r, ok
-	}
 	// The next raw-text marker, found once and kept as page advances
 	// (most pages have few or none: looking for it at every marker
 	// would read the rest of the page each time); -1 for none left.
@@ -212,7 +261,7 @@ func Strip(page []byte) ([]byte, Map) {
 			}
 			if v, ok := decodeRaw(rest[:end]); ok {
 				if r, ok := parse(v); ok {
-					m = append(m, Span{Off: len(out), Ref: r, Raw: true})
+					m.Add(Span{Off: len(out), Ref: r, Raw: true})
 				}
 			}
 			next := rest[end+len(rawClose):]
@@ -233,7 +282,7 @@ func Strip(page []byte) ([]byte, Map) {
 		rest := page[i+len(needle):]
 		val, n := value(rest)
 		if r, ok := parse(val); ok {
-			m = append(m, Span{Off: start, Ref: r})
+			m.Add(Span{Off: start, Ref: r})
 		}
 		nextRaw = advanced(nextRaw, len(page)-len(rest[n:]), rest[n:])
 		page = rest[n:]

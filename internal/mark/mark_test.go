@@ -1,6 +1,7 @@
 package mark
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -8,7 +9,8 @@ import (
 func TestStrip(t *testing.T) {
 	a, b := Ref{File: "themes/t/layouts/a&b.html", Line: 2, Col: 3}, Ref{File: "content/x.md", Line: 14, Col: 5}
 	page := `<p` + Encode(a) + `>x <a data-certiron-at=content/x.md:14:5 href=/y>y</a> <img data-certiron-at='c:\x.md:9:1' src=z> data-certiron-at=9.9.9 text</p>`
-	got, m := Strip([]byte(page))
+	got, mp := Strip([]byte(page))
+	m := mp.Spans()
 	if want := `<p>x <a href=/y>y</a> <img src=z> data-certiron-at=9.9.9 text</p>`; string(got) != want {
 		t.Errorf("Strip = %s\nwant    %s", got, want)
 	}
@@ -19,11 +21,11 @@ func TestStrip(t *testing.T) {
 		off  int
 		want Ref
 	}{{0, a}, {4, a}, {5, b}, {12, b}, {len(got) - 1, Ref{File: `c:\x.md`, Line: 9, Col: 1}}} {
-		if r, _ := m.At(got, tt.off); r != tt.want {
+		if r, _ := mp.At(got, tt.off); r != tt.want {
 			t.Errorf("At(%d) = %v, want %v", tt.off, r, tt.want)
 		}
 	}
-	if out, m := Strip([]byte("<p>plain</p>")); string(out) != "<p>plain</p>" || m != nil {
+	if out, m := Strip([]byte("<p>plain</p>")); string(out) != "<p>plain</p>" || m.Len() != 0 {
 		t.Errorf("Strip of an unmarked page = %s %v", out, m)
 	}
 }
@@ -31,14 +33,15 @@ func TestStrip(t *testing.T) {
 func TestStripRaw(t *testing.T) {
 	r := Ref{File: "themes/t/layouts/partials/banner.html", Line: 6, Col: 131}
 	page := "<script>" + EncodeRaw(Ref{File: "b.html", Line: 6, Col: 9}) + "var k=1;" + EncodeRaw(r) + "setItem(\"k\")</script>"
-	got, m := Strip([]byte(page))
+	got, mp := Strip([]byte(page))
+	m := mp.Spans()
 	if string(got) != `<script>var k=1;setItem("k")</script>` {
 		t.Errorf("Strip = %q", got)
 	}
 	if len(m) != 2 || m[1] != (Span{Off: 16, Ref: r, Raw: true}) || m[0].Off != 8 {
 		t.Errorf("map = %+v", m)
 	}
-	if at, _ := m.At(got, 16+len(`setItem("`)); at != (Ref{File: r.File, Line: 6, Col: 131 + 9}) {
+	if at, _ := mp.At(got, 16+len(`setItem("`)); at != (Ref{File: r.File, Line: 6, Col: 131 + 9}) {
 		t.Errorf("At inside the script = %v", at)
 	}
 	if strings.ContainsAny(EncodeRaw(r), "\n") {
@@ -72,7 +75,8 @@ func TestValue(t *testing.T) {
 func TestStripMixed(t *testing.T) {
 	el := func(n int) Ref { return Ref{File: "l.html", Line: n, Col: 1} }
 	page := `<p` + Encode(el(1)) + `>a</p><script>` + EncodeRaw(el(2)) + `x()</script><b` + Encode(el(3)) + `>b</b><style>` + EncodeRaw(el(4)) + `p{}</style><i` + Encode(el(5)) + `>c</i><script>` + EncodeRaw(el(6)) + `y()</script>`
-	got, m := Strip([]byte(page))
+	got, mp := Strip([]byte(page))
+	m := mp.Spans()
 	if want := `<p>a</p><script>x()</script><b>b</b><style>p{}</style><i>c</i><script>y()</script>`; string(got) != want {
 		t.Fatalf("Strip = %s\nwant    %s", got, want)
 	}
@@ -83,5 +87,38 @@ func TestStripMixed(t *testing.T) {
 		if sp.Ref != el(i+1) || sp.Raw != (i%2 == 1) {
 			t.Errorf("span %d = %+v", i, sp)
 		}
+	}
+}
+
+// TestMapCompact: a Map gives back every span as it was added, each
+// file listed once however many spans name it, and positions beyond
+// 2³¹ held at its limit rather than wrapped.
+func TestMapCompact(t *testing.T) {
+	in := []Span{
+		{Off: 0, Ref: Ref{File: "a.html", Line: 1, Col: 1}},
+		{Off: 7, Ref: Ref{File: "b.md", Line: 3, Col: 9}, Raw: true},
+		{Off: 9, Ref: Ref{File: "a.html", Line: 4, Col: 2}},
+		{Off: 12, Ref: Ref{File: "b.md", Line: 5, Col: 1}},
+	}
+	m := MapOf(in...)
+	if got := m.Spans(); len(got) != len(in) {
+		t.Fatalf("Spans = %+v", got)
+	} else {
+		for i := range in {
+			if got[i] != in[i] {
+				t.Errorf("span %d = %+v, want %+v", i, got[i], in[i])
+			}
+		}
+	}
+	if len(m.files) != 2 {
+		t.Errorf("files = %q, want each once", m.files)
+	}
+	m.Move(8, 100)
+	if m.Span(1).Off != 7 || m.Span(2).Off != 109 {
+		t.Errorf("after Move: %+v", m.Spans())
+	}
+	big := MapOf(Span{Off: math.MaxInt, Ref: Ref{File: "x", Line: math.MaxInt, Col: -4}})
+	if s := big.Span(0); s.Off != 1<<31-1 || s.Ref.Line != 1<<31-1 || s.Ref.Col != 0 {
+		t.Errorf("clamped span = %+v", s)
 	}
 }

@@ -39,13 +39,10 @@ type File struct {
 
 	sumOnce sync.Once
 	sum     [32]byte
-	// A lazy file's size, reader and, once read, bytes.
-	lazy     bool
-	size     int
-	load     func() ([]byte, error)
-	loadOnce sync.Once
-	loaded   []byte
-	loadErr  error
+	// A lazy file's size and reader.
+	lazy bool
+	size int
+	load func() ([]byte, error)
 }
 
 // Lazy returns a file whose bytes are not in memory but known by their
@@ -70,23 +67,22 @@ func (f *File) Len() int {
 	return len(f.Data)
 }
 
-// Bytes returns the file's bytes, reading a lazy file's the first time.
+// Bytes returns the file's bytes. A lazy file's are read at each call,
+// and not kept: whoever needs them holds them only as long as it needs
+// them (the audit reads each page once), so that a build need not hold
+// its whole output in memory.
 func (f *File) Bytes() ([]byte, error) {
 	if !f.lazy {
 		return f.Data, nil
 	}
-	f.loadOnce.Do(func() {
-		data, err := f.load()
-		switch {
-		case err != nil:
-			f.loadErr = err
-		case len(data) != f.size || sha256.Sum256(data) != f.Sum():
-			f.loadErr = fmt.Errorf("%s changed during the build; build again", f.Path)
-		default:
-			f.loaded = data
-		}
-	})
-	return f.loaded, f.loadErr
+	data, err := f.load()
+	switch {
+	case err != nil:
+		return nil, err
+	case len(data) != f.size || sha256.Sum256(data) != f.Sum():
+		return nil, fmt.Errorf("%s changed during the build; build again", f.Path)
+	}
+	return data, nil
 }
 
 // Set is a built site: files by path. A Set made by a Plan accepts only
@@ -219,7 +215,14 @@ type Writer struct {
 	sending   sync.RWMutex // held to send on next; finish takes it to close next
 	wg        sync.WaitGroup
 	mu        sync.Mutex
-	added     map[string]*File  // path → the file written
+	added     map[string]*File // path → the file written (or Emit's stand-in)
+	// where holds the file each written path's bytes are in until
+	// Commit ("" if writing it failed); written is signalled as it grows
+	// and when the writers are done.
+	where     map[string]string
+	written   *sync.Cond
+	drained   bool
+	committed bool
 	staged    map[string]string // in place: path → its staged file's name in tmp
 	dirs      map[string]bool   // folders made
 	// prev is the manifest of dest's files (nil: none is kept); stamps
@@ -251,7 +254,8 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}, vouched: map[string]Stamp{}}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, where: map[string]string{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}, vouched: map[string]Stamp{}}
+	w.written = sync.NewCond(&w.mu)
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		w.inPlace = true
 		if err := os.Mkdir(filepath.Join(w.tmp, stagedDir), 0o755); err != nil {
@@ -284,6 +288,8 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 				case err == nil:
 					w.st.Written++
 				}
+				w.where[f.Path] = w.location(f.Path, kept, err)
+				w.written.Broadcast()
 				w.mu.Unlock()
 			}
 		})
@@ -349,6 +355,62 @@ func (w *Writer) stage(f *File) (kept bool, err error) {
 	return false, create(filepath.Join(w.tmp, name), data)
 }
 
+// location is the file that holds the bytes of the file at p once it is
+// written (kept: left as dest held it), "" if writing it failed; w.mu is
+// held.
+func (w *Writer) location(p string, kept bool, err error) string {
+	switch {
+	case err != nil:
+		return ""
+	case kept:
+		return filepath.Join(w.dest, filepath.FromSlash(p))
+	case w.inPlace:
+		return filepath.Join(w.tmp, w.staged[p])
+	}
+	return filepath.Join(w.tmp, filepath.FromSlash(p))
+}
+
+// Emit adds f, as Add does, and returns a stand-in for it that holds
+// none of its bytes: a Lazy file, with f's sources and marks, that reads
+// them back from where the writer put them (waiting for it to have
+// written them; from dest after Commit), checked against f's SHA-256.
+// A build that keeps the stand-in need not hold its whole output in
+// memory to its end.
+func (w *Writer) Emit(f *File) *File {
+	if f.lazy {
+		w.Add(f)
+		return f
+	}
+	p := f.Path
+	lz := Lazy(p, len(f.Data), f.Sum(), func() ([]byte, error) { return w.readBack(p) })
+	lz.Sources, lz.Marks = f.Sources, f.Marks
+	w.add(f, lz)
+	return lz
+}
+
+// readBack reads the file at p as the writer wrote it.
+func (w *Writer) readBack(p string) ([]byte, error) {
+	w.mu.Lock()
+	for {
+		if w.committed {
+			w.mu.Unlock()
+			return w.Read(p)
+		}
+		if loc, ok := w.where[p]; ok {
+			w.mu.Unlock()
+			if loc == "" {
+				return nil, fmt.Errorf("%s could not be written", p)
+			}
+			return os.ReadFile(loc)
+		}
+		if w.drained {
+			w.mu.Unlock()
+			return nil, fmt.Errorf("%s was not written", p)
+		}
+		w.written.Wait()
+	}
+}
+
 // Holds reports whether dest already holds the file at p with the bytes
 // whose SHA-256 is sum, as the last build's Manifest vouches, so a build
 // need not even read them (see Lazy).
@@ -412,7 +474,10 @@ func sameBytes(name string, data []byte) bool {
 
 // Add writes f now, ahead of Commit. Each path is written once: a second
 // Add of a path is an error reported by Commit.
-func (w *Writer) Add(f *File) {
+func (w *Writer) Add(f *File) { w.add(f, f) }
+
+// add writes f, and has Commit take as for it: f or Emit's stand-in.
+func (w *Writer) add(f, as *File) {
 	if !ValidPath(f.Path) {
 		w.fail(fmt.Errorf("output path %q escapes the output folder", f.Path))
 		return
@@ -429,7 +494,7 @@ func (w *Writer) Add(f *File) {
 		w.fail(fmt.Errorf("output %s written twice", f.Path))
 		return
 	}
-	w.added[f.Path] = f
+	w.added[f.Path] = as
 	w.mu.Unlock()
 	w.next <- f
 }
@@ -477,6 +542,7 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 		if err := os.Rename(w.tmp, w.dest); err != nil {
 			return w.st, err
 		}
+		w.markCommitted()
 		w.st.Manifest = w.manifest(&listing{}, nil)
 		return w.st, nil
 	}
@@ -489,6 +555,7 @@ func (w *Writer) Commit(s *Set) (WriteStats, error) {
 	if err := j.apply(w.tmp); err != nil {
 		return w.st, err
 	}
+	w.markCommitted()
 	w.st.Removed, w.st.Kept = removed, kept
 	w.st.Manifest = w.manifest(&l, j)
 	return w.st, nil
@@ -668,6 +735,13 @@ func (s *Set) hasUnder(name string) bool {
 	return false
 }
 
+// markCommitted has readBack read from dest, which holds every file now.
+func (w *Writer) markCommitted() {
+	w.mu.Lock()
+	w.committed = true
+	w.mu.Unlock()
+}
+
 // Abort stops writing and removes the new folder; dest is untouched.
 func (w *Writer) Abort() {
 	w.finish()
@@ -686,6 +760,10 @@ func (w *Writer) finish() {
 	}
 	w.sending.Unlock()
 	w.wg.Wait()
+	w.mu.Lock()
+	w.drained = true
+	w.written.Broadcast()
+	w.mu.Unlock()
 }
 
 // create makes a new file holding data; it never opens one that exists.

@@ -3,6 +3,7 @@ package output
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 )
@@ -133,4 +134,69 @@ func TestWriterStreams(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary folders left: %v", entries)
 	}
+}
+
+// TestEmitStandIn: the file Emit returns holds no bytes, and reads back
+// exactly what was written, wherever the writer put it (a new output,
+// a file staged into an existing one, a file left as it was), before
+// Commit and after; Commit takes the stand-ins for the files; a stand-in
+// whose file was changed meanwhile, or whose writer was aborted, is an
+// error, never other bytes.
+func TestEmitStandIn(t *testing.T) {
+	files := map[string]string{"index.html": "home v2", "same/index.html": "same", "new/a/b/index.html": "new"}
+	for _, tt := range []struct {
+		name string
+		dest func(t *testing.T) string
+	}{
+		{"new output", func(t *testing.T) string { return filepath.Join(t.TempDir(), "public") }},
+		{"in place", previous},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dest := tt.dest(t)
+			w, err := NewWriter(dest, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := NewSet()
+			for _, p := range sortedKeys(files) {
+				lz := w.Emit(&File{Path: p, Data: []byte(files[p]), Sources: []string{"content/" + p}})
+				if !lz.IsLazy() || lz.Data != nil || lz.Len() != len(files[p]) || lz.Sources[0] != "content/"+p {
+					t.Fatalf("Emit(%s) = %+v, want a stand-in without bytes", p, lz)
+				}
+				s.Put(lz)
+			}
+			read := func(when string) {
+				for p, want := range files {
+					if b, err := s.Get(p).Bytes(); err != nil || string(b) != want {
+						t.Errorf("%s: %s reads %q, %v; want %q", when, p, b, err, want)
+					}
+				}
+			}
+			read("before Commit")
+			if _, err := w.Commit(s); err != nil {
+				t.Fatal(err)
+			}
+			read("after Commit")
+			os.WriteFile(filepath.Join(dest, "index.html"), []byte("home v3"), 0o644)
+			if b, err := s.Get("index.html").Bytes(); err == nil {
+				t.Errorf("a file changed after the build reads %q, no error", b)
+			}
+		})
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	w, _ := NewWriter(dest, nil)
+	lz := w.Emit(&File{Path: "index.html", Data: []byte("x")})
+	w.Abort()
+	if b, err := lz.Bytes(); err == nil {
+		t.Errorf("a stand-in of an aborted writer reads %q, no error", b)
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -76,7 +76,7 @@ func TestExecute(t *testing.T) {
 		if string(got) != tt.want {
 			t.Errorf("Execute(%s) = %s, want %s", layout, got, tt.want)
 		}
-		if len(marks) == 0 || !strings.HasPrefix(marks[0].Ref.File, "themes/t/layouts/") {
+		if marks.Len() == 0 || !strings.HasPrefix(marks.Span(0).Ref.File, "themes/t/layouts/") {
 			t.Errorf("Execute(%s) marks = %v", layout, marks)
 		}
 	}

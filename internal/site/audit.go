@@ -71,27 +71,30 @@ func (b *build) locate(outPath string, off int) (diag.Pos, bool) {
 	if f == nil || len(f.Sources) == 0 {
 		return diag.Pos{}, false
 	}
-	if f.IsLazy() {
+	data, err := f.Bytes()
+	if err != nil {
+		return diag.Pos{}, false
+	}
+	b.lazyMu.Lock()
+	key, held := b.lazyKeys[outPath]
+	b.lazyMu.Unlock()
+	if held {
 		// A page the destination held: its marks are in its record.
-		b.lazyMu.Lock()
-		key := b.lazyKeys[outPath]
-		b.lazyMu.Unlock()
 		var rec pageRecord
-		data, err := f.Bytes()
-		if err != nil || !b.cache.disk.Get("page", key, &rec) || !bytes.Equal(rec.Data, data) {
+		if !b.cache.disk.Get("page", key, &rec) || !bytes.Equal(rec.Data, data) {
 			return diag.Pos{}, false
 		}
 		return rec.Marks.At(data, off)
 	}
-	if f.Marks == nil {
+	if f.Marks.Len() == 0 {
 		src := f.Sources[0]
 		if css, ok := b.minified[outPath]; ok {
-			return cssPos(src, css, f.Data, off), true
+			return cssPos(src, css, data, off), true
 		}
-		line, col := diag.LineCol(f.Data, off)
+		line, col := diag.LineCol(data, off)
 		return diag.Pos{File: src, Line: line, Col: col}, true
 	}
-	return f.Marks.At(f.Data, off)
+	return f.Marks.At(data, off)
 }
 
 // cssPos maps an offset of a minified stylesheet to its source: the

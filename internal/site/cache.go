@@ -419,7 +419,8 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 		if c.disk != nil {
 			rec := pageRecord{Data: r.data, Scripts: r.scripts, Styles: r.styles, Marks: r.marks, Warnings: r.warns}
 			c.put("page", key, rec)
-			c.record(key, pageMeta{Sum: sha256.Sum256(r.data), Size: len(r.data), Scripts: r.scripts, Styles: r.styles, Warnings: r.warns}, true)
+			r.sum, r.summed = sha256.Sum256(r.data), true
+			c.record(key, pageMeta{Sum: r.sum, Size: len(r.data), Scripts: r.scripts, Styles: r.styles, Warnings: r.warns}, true)
 		}
 	}
 	return r, err, true

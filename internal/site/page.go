@@ -468,15 +468,21 @@ func (b *build) render() bool {
 			f.Sources = b.sourcesOf(v.page.Source, v.layout)
 			files[i] = f
 			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
-				b.opt.Emit(f)
+				if g := b.opt.Emit(f); !b.cache.keep {
+					// A one-off build keeps the stand-in, which reads
+					// the page back if the audit needs it: the build
+					// does not hold its whole output to its end.
+					files[i] = g
+				}
 			}
+			outs[i].data, outs[i].marks = nil, mark.Map{} // the file has them
 		}
 		if !b.cache.keep && v.page.Kind == content.Single {
 			// A one-off build renders the lists first: a single page's
 			// converted Markdown is seldom needed again once the page is
 			// rendered. Let it go to save memory.
 			v.release()
-			v.page.Src = nil
+			v.page.Forget(func() ([]byte, error) { return b.src.ReadFile(v.page.Source) })
 		}
 	}
 	// Lists first: they may show their pages' content.
@@ -495,7 +501,7 @@ func (b *build) render() bool {
 		// problems show in the same run; the build fails all the same.
 		b.res.Errors = append(b.res.Errors, mdErrs[i]...)
 		b.res.Warnings = append(b.res.Warnings, outs[i].warns...)
-		if errs[i] != nil || !outs[i].ok() {
+		if files[i] == nil {
 			if errs[i] != nil {
 				b.res.Errors = append(b.res.Errors, errs[i])
 			}
@@ -723,7 +729,7 @@ func (b *build) refreshPage(out string, to *Page, pos diag.Pos, source string) {
 		return
 	}
 	b.hashes(r)
-	b.put(&output.File{Path: out, Data: r.data, Sources: b.sourcesOf(source, "alias"), Marks: mark.Map{{Off: 0, Ref: pos}}})
+	b.put(&output.File{Path: out, Data: r.data, Sources: b.sourcesOf(source, "alias"), Marks: mark.MapOf(mark.Span{Off: 0, Ref: pos})})
 }
 
 // notFound renders 404.html.

@@ -87,10 +87,11 @@ func TestContentScriptsNeverTrusted(t *testing.T) {
 			writeFile(t, filepath.Join(root, "content/_index.md"), []byte("+++\ntitle = \"Home\"\n+++\n# Home\n\nSome text.\n\n"+tt.line+"\n\nMore text.\n"))
 			var mu sync.Mutex // pages are emitted from the render workers
 			emitted := map[string][]byte{}
-			res := Build(Options{Root: root, Emit: func(f *output.File) {
+			res := Build(Options{Root: root, Emit: func(f *output.File) *output.File {
 				mu.Lock()
 				defer mu.Unlock()
 				emitted[f.Path] = f.Data
+				return f
 			}})
 			if tt.col > 0 {
 				want := diag.Pos{File: "content/_index.md", Line: 8, Col: tt.col}

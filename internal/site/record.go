@@ -19,7 +19,7 @@ import (
 
 // MarshalBinary encodes the record (its Sum is computed, not taken), with the SHA-256 of its Data.
 func (r pageRecord) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, len(r.Data)+16*len(r.Marks)+96)
+	b := make([]byte, 0, len(r.Data)+16*r.Marks.Len()+96)
 	b = wire.Bytes(b, r.Data)
 	sum := sha256.Sum256(r.Data)
 	b = append(b, sum[:]...)
@@ -27,22 +27,23 @@ func (r pageRecord) MarshalBinary() ([]byte, error) {
 	b = wire.Strings(b, r.Styles)
 	files := map[string]uint64{}
 	var names []string
-	for _, s := range r.Marks {
-		if _, ok := files[s.Ref.File]; !ok {
-			files[s.Ref.File] = uint64(len(names))
+	for i := range r.Marks.Len() {
+		if s := r.Marks.Span(i); files[s.Ref.File] == 0 {
 			names = append(names, s.Ref.File)
+			files[s.Ref.File] = uint64(len(names))
 		}
 	}
 	b = wire.Strings(b, names)
-	b = wire.Uint(b, uint64(len(r.Marks)))
+	b = wire.Uint(b, uint64(r.Marks.Len()))
 	prev := 0
-	for _, s := range r.Marks {
+	for i := range r.Marks.Len() {
+		s := r.Marks.Span(i)
 		raw := uint64(0)
 		if s.Raw {
 			raw = 1
 		}
 		b = wire.Int(b, s.Off-prev)
-		b = wire.Uint(b, files[s.Ref.File]<<1|raw)
+		b = wire.Uint(b, (files[s.Ref.File]-1)<<1|raw)
 		b = wire.Int(b, s.Ref.Line)
 		b = wire.Int(b, s.Ref.Col)
 		prev = s.Off
@@ -58,18 +59,16 @@ func (r *pageRecord) UnmarshalBinary(b []byte) error {
 	r.Scripts = d.Strings()
 	r.Styles = d.Strings()
 	names := d.Strings()
-	if n := d.Count(4); n > 0 {
-		r.Marks = make(mark.Map, n)
-		off := 0
-		for i := range r.Marks {
-			off += d.Int()
-			f := d.Uint()
-			if f>>1 >= uint64(len(names)) {
-				d.Fail()
-				break
-			}
-			r.Marks[i] = mark.Span{Off: off, Ref: mark.Ref{File: names[f>>1], Line: d.Int(), Col: d.Int()}, Raw: f&1 == 1}
+	r.Marks = mark.Map{}
+	off := 0
+	for range d.Count(4) {
+		off += d.Int()
+		f := d.Uint()
+		if f>>1 >= uint64(len(names)) {
+			d.Fail()
+			break
 		}
+		r.Marks.Add(mark.Span{Off: off, Ref: mark.Ref{File: names[f>>1], Line: d.Int(), Col: d.Int()}, Raw: f&1 == 1})
 	}
 	r.Warnings = readDiags(d)
 	return d.Done()

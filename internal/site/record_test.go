@@ -13,11 +13,11 @@ var sampleRecord = pageRecord{
 	Data:    []byte("<!doctype html><p>Cookies</p><script>x()</script>"),
 	Scripts: []string{"sha256-a", "sha256-b"},
 	Styles:  []string{"sha256-c"},
-	Marks: mark.Map{
-		{Off: 0, Ref: mark.Ref{File: "themes/certiron/layouts/single.html", Line: 1, Col: 1}},
-		{Off: 15, Ref: mark.Ref{File: "content/legal/cookie-policy.md", Line: 12, Col: 3}},
-		{Off: 29, Ref: mark.Ref{File: "themes/certiron/layouts/single.html", Line: 40, Col: 9}, Raw: true},
-	},
+	Marks: mark.MapOf(
+		mark.Span{Off: 0, Ref: mark.Ref{File: "themes/certiron/layouts/single.html", Line: 1, Col: 1}},
+		mark.Span{Off: 15, Ref: mark.Ref{File: "content/legal/cookie-policy.md", Line: 12, Col: 3}},
+		mark.Span{Off: 29, Ref: mark.Ref{File: "themes/certiron/layouts/single.html", Line: 40, Col: 9}, Raw: true},
+	),
 	Warnings: diag.List{{Pos: diag.Pos{File: "content/legal/cookie-policy.md", Line: 3, Col: 7}, Rule: "link", Msg: "a warning"}},
 }
 

@@ -31,9 +31,12 @@ type Options struct {
 	// BaseURL, when set, overrides config.toml's baseURL.
 	BaseURL string
 	// Emit, when set, receives each page as soon as it is rendered, so it
-	// can be written while the rest of the site builds. The Result's Files
-	// remain the whole, final site.
-	Emit func(*output.File)
+	// can be written while the rest of the site builds, and returns the
+	// file the build keeps in its place: the same, or a stand-in that
+	// reads the page's bytes back from where they were written (see
+	// output.Writer.Emit), which a one-off build keeps. The Result's
+	// Files remain the whole, final site.
+	Emit func(*output.File) *output.File
 	// Date is the build date: the legal pages publish the versions in
 	// force on it. Zero means today (UTC).
 	Date time.Time

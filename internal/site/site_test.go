@@ -226,7 +226,9 @@ func equalSets(a, b *output.Set) bool {
 		return false
 	}
 	for _, f := range a.Files() {
-		if !bytes.Equal(f.Data, b.Get(f.Path).Data) {
+		x, err1 := f.Bytes()
+		y, err2 := b.Get(f.Path).Bytes()
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
 			return false
 		}
 	}
