@@ -134,9 +134,15 @@ type Auditor struct {
 	// Persist has Run hash every file's bytes, for Snapshot.
 	Persist bool
 	sig     string
-	files   map[string]cachedFile
+	files   map[string]*cachedFile
 	// loaded is the snapshot Load took, for the next Run.
 	loaded *snapshot
+}
+
+// fileSum is a file's SHA-256, when it was taken.
+type fileSum struct {
+	sum    [32]byte
+	summed bool
 }
 
 type cachedFile struct {
@@ -180,7 +186,7 @@ type refResult struct {
 
 // holds reports whether c was made from the bytes f holds: compared by
 // hash when either is a lazy file, whose bytes are not in memory.
-func (c cachedFile) holds(f *output.File) bool {
+func (c *cachedFile) holds(f *output.File) bool {
 	if c.lazy || f.IsLazy() {
 		return c.summed && c.sum == f.Sum()
 	}
@@ -213,7 +219,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		sig += string(data)
 	}
 	if au.sig != sig || au.files == nil {
-		au.sig, au.files = sig, map[string]cachedFile{}
+		au.sig, au.files = sig, map[string]*cachedFile{}
 	}
 	files := set.Files()
 	results := make([]*facts, len(files))
@@ -243,10 +249,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			changed[strings.TrimSuffix(d, "/")] = true
 		}
 	}
-	sums := make([]cachedFile, len(files))
+	sums := make([]fileSum, len(files))
 	for i, f := range files {
 		if c, ok := au.files[f.Path]; ok && c.holds(f) {
-			results[i], reused[i], sums[i] = c.facts, true, c
+			results[i], reused[i], sums[i] = c.facts, true, fileSum{c.sum, c.summed}
 		} else {
 			todo = append(todo, i)
 			if loaded == nil {
@@ -302,14 +308,17 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	// long as no file they depended on changed.
 	previous := au.files
 	if loaded != nil && len(previous) == 0 {
-		previous = make(map[string]cachedFile, len(loaded.files))
+		previous = make(map[string]*cachedFile, len(loaded.files))
 		for p, sf := range loaded.files {
-			previous[p] = cachedFile{ans: sf.ans}
+			previous[p] = &cachedFile{ans: sf.ans}
 		}
 	}
-	live := make(map[string]cachedFile, len(files))
+	// What this audit leaves for the next, one entry per file.
+	entries := make([]cachedFile, len(files))
+	live := make(map[string]*cachedFile, len(files))
 	for i, f := range files {
-		c := cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
+		c := &entries[i]
+		*c = cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
 		if f.IsLazy() {
 			c.data, c.lazy, c.sum, c.summed = nil, true, f.Sum(), true
 		}
@@ -411,11 +420,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		})
 	}
 	cross.Wait()
-	for i, f := range files {
+	for i := range files {
 		o := outcomes[i]
-		if c, ok := live[f.Path]; ok && results[i] != nil {
-			c.ans = o.ans
-			live[f.Path] = c
+		if results[i] != nil {
+			entries[i].ans = o.ans
 		}
 		rep.Errors = append(rep.Errors, o.errs...)
 		rep.Allowed = append(rep.Allowed, o.allowed...)

@@ -31,7 +31,7 @@ type savedFile struct {
 // at leisure: a later Run does not change them.
 type Snapshot struct {
 	sig   string
-	files map[string]cachedFile
+	files map[string]*cachedFile
 }
 
 // Snapshot returns the facts of the last Run.

@@ -7,7 +7,7 @@ import (
 )
 
 // benchSite writes an n-page corpus with the real theme.
-func benchSite(b *testing.B, n int) string {
+func benchSite(b testing.TB, n int) string {
 	b.Helper()
 	dir := b.TempDir()
 	if err := corpus.Write(dir, corpus.Options{Pages: n, Seed: 1}); err != nil {

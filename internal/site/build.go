@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/certiron/certiron-site/internal/banner"
@@ -123,7 +124,8 @@ type planned struct {
 // hashes of every inline script and style, for _headers.
 type hashed struct {
 	scripts, styles []string
-	seenHash        map[string]bool
+	seenHash        map[string]bool // scripts
+	seenStyle       map[string]bool
 	// templates times each layout's executions (build -v).
 	templatesMu sync.Mutex
 	templates   map[string]*TemplateMetric
@@ -452,8 +454,9 @@ func (b *build) pagesStep() bool {
 	h.Sum(linkKey[:0])
 
 	b.views = make(map[*content.Page]*Page, len(pages))
-	b.pages = make([]*Page, 0, len(pages))
-	for _, p := range pages {
+	b.pages = make([]*Page, len(pages))
+	parallel(len(pages), func(i int) {
+		p := pages[i]
 		v := b.view(p)
 		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
 		// Legal text is reproduced character for character: no
@@ -462,10 +465,12 @@ func (b *build) pagesStep() bool {
 		v.typo = p.Typographer == nil && !legalPage || p.Typographer != nil && *p.Typographer
 		v.docKey = keyOf(linkKey[:], p.Sum[:], []byte{boolByte(v.toc), boolByte(v.typo)})
 		v.conv = b.converter(v)
-		b.views[p] = v
-		b.pages = append(b.pages, v)
+		b.pages[i] = v
+	})
+	for i, p := range pages {
+		b.views[p] = b.pages[i]
 		if p.Rel == PolicyPage {
-			b.policy = v
+			b.policy = b.pages[i]
 		}
 	}
 	b.link()
@@ -508,11 +513,21 @@ func keyOf(parts ...[]byte) [32]byte {
 	for _, p := range parts {
 		n += 8 + len(p)
 	}
+	if n > 512 {
+		// The same bytes, hashed as they are (a list's key is long).
+		h := sha256.New()
+		var size [8]byte
+		for _, p := range parts {
+			binary.LittleEndian.PutUint64(size[:], uint64(len(p)))
+			h.Write(size[:])
+			h.Write(p)
+		}
+		var k [32]byte
+		h.Sum(k[:0])
+		return k
+	}
 	var stack [512]byte
 	b := stack[:0]
-	if n > len(stack) {
-		b = make([]byte, 0, n)
-	}
 	for _, p := range parts {
 		b = append(binary.LittleEndian.AppendUint64(b, uint64(len(p))), p...)
 	}
@@ -529,15 +544,11 @@ func parallel(n int, f func(i int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64
 	for range workers {
 		wg.Go(func() {
 			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
+				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}

@@ -37,9 +37,9 @@ type cache struct {
 	parsed map[string]*parsedEntry
 	docs   map[string]*docEntry
 	outs   map[string]*outEntry
-	// touched records what the current build used, by kind, so sweep can
-	// forget the rest.
-	touchedP, touchedD, touchedO map[string]bool
+	// gen is the current build's generation: each entry holds that of
+	// the last build that used it, so sweep can forget the rest.
+	gen uint64
 	// auditor keeps the audit's per-file work between builds; it is
 	// given the disk cache's facts once (startAudit).
 	auditor   *check.Auditor
@@ -130,12 +130,14 @@ func (c *cache) keepSitemap(key [32]byte, data []byte) {
 }
 
 type parsedEntry struct {
+	gen  uint64
 	src  []byte
 	page *content.Page
 	errs diag.List
 }
 
 type docEntry struct {
+	gen  uint64
 	key  [32]byte
 	doc  *markdown.Doc
 	errs diag.List
@@ -144,8 +146,11 @@ type docEntry struct {
 }
 
 type outEntry struct {
+	gen uint64
 	key [32]byte
 	rendered
+	// file is the File made of it, once, for every build that keeps it.
+	file *output.File
 }
 
 // rendered is a finished page, the CSP hashes of its inline scripts and
@@ -238,7 +243,9 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 		source := content.Dir + "/" + e.Rel
 		c.mu.Lock()
 		prev := c.parsed[e.Rel]
-		c.touch(&c.touchedP, e.Rel)
+		if prev != nil {
+			prev.gen = c.gen
+		}
 		c.mu.Unlock()
 		if prev != nil && known && !c.changed[e.Rel] {
 			pages[i], errs[i] = prev.page, prev.errs // unchanged: not even read
@@ -277,7 +284,7 @@ func (c *cache) loadDir(src *source.Tree, opt content.Options) (tree *content.Tr
 			return
 		}
 		c.mu.Lock()
-		c.parsed[e.Rel] = &parsedEntry{src: src, page: pages[i], errs: errs[i]}
+		c.parsed[e.Rel] = &parsedEntry{gen: c.gen, src: src, page: pages[i], errs: errs[i]}
 		c.mu.Unlock()
 	})
 	all := walkErrs
@@ -370,7 +377,9 @@ func (c *cache) mayHaveChanged(p string) bool {
 func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) *docEntry {
 	c.mu.Lock()
 	e := c.docs[rel]
-	c.touch(&c.touchedD, rel)
+	if e != nil {
+		e.gen = c.gen
+	}
 	c.mu.Unlock()
 	if e != nil && e.key == key {
 		return e
@@ -384,6 +393,7 @@ func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.
 		return e
 	}
 	c.mu.Lock()
+	e.gen = c.gen
 	c.docs[rel] = e
 	c.mu.Unlock()
 	return e
@@ -394,7 +404,9 @@ func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.
 func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error)) (r rendered, err *diag.Error, fresh bool) {
 	c.mu.Lock()
 	e := c.outs[out]
-	c.touch(&c.touchedO, out)
+	if e != nil {
+		e.gen = c.gen
+	}
 	c.mu.Unlock()
 	if e != nil && e.key == key {
 		return e.rendered, nil, false
@@ -624,7 +636,7 @@ func (c *cache) saveIndex() {
 func (c *cache) keepRendered(out string, key [32]byte, r rendered) {
 	if c.keep {
 		c.mu.Lock()
-		c.outs[out] = &outEntry{key: key, rendered: r}
+		c.outs[out] = &outEntry{gen: c.gen, key: key, rendered: r}
 		c.mu.Unlock()
 	}
 }
@@ -666,32 +678,51 @@ func (c *cache) flush() {
 }
 
 // touch records a use; c.mu is held.
-func (c *cache) touch(m *map[string]bool, key string) {
-	if *m == nil {
-		*m = make(map[string]bool, len(c.parsed)+len(c.outs))
+// file returns the File a build of this process made of the page kept
+// at out under key, or makes it with make and keeps it with the page:
+// a page that did not change is the same File from build to build.
+func (c *cache) file(out string, key [32]byte, make func() *output.File) *output.File {
+	if !c.keep {
+		return make()
 	}
-	(*m)[key] = true
+	c.mu.Lock()
+	e := c.outs[out]
+	var f *output.File
+	if e != nil && e.key == key {
+		f = e.file
+	}
+	c.mu.Unlock()
+	if f != nil {
+		return f
+	}
+	f = make()
+	c.mu.Lock()
+	if e != nil && c.outs[out] == e && e.key == key {
+		e.file = f
+	}
+	c.mu.Unlock()
+	return f
 }
 
 // sweep forgets entries the last build did not use (deleted pages).
 func (c *cache) sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.parsed {
-		if !c.touchedP[k] {
+	for k, e := range c.parsed {
+		if e.gen != c.gen {
 			delete(c.parsed, k)
 		}
 	}
-	for k := range c.docs {
-		if !c.touchedD[k] {
+	for k, e := range c.docs {
+		if e.gen != c.gen {
 			delete(c.docs, k)
 		}
 	}
-	for k := range c.outs {
-		if !c.touchedO[k] {
+	for k, e := range c.outs {
+		if e.gen != c.gen {
 			delete(c.outs, k)
 		}
 	}
-	c.touchedP, c.touchedD, c.touchedO = nil, nil, nil
+	c.gen++
 	c.copied, c.copiedByThis = c.copiedByThis, nil
 }

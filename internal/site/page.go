@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html/template"
 	"path"
@@ -411,6 +412,9 @@ func withHTML(names []string) []string {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// keyBufs hold the bytes of a page's key (pageKey) while it is hashed.
+var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // render executes every page's layout, minifies it and fills in its CSP,
 // in parallel. Pages whose inputs did not change since the last build are
 // taken from the cache.
@@ -450,7 +454,10 @@ func (b *build) render() bool {
 		// The key sums up everything the page is made from, so a page
 		// found in the cache (this process's, or the one on disk) needs
 		// neither its Markdown converted nor its layout run.
-		key := keyOf(siteKey[:], []byte(layout), pageKey(v))
+		kb := keyBufs.Get().(*[]byte)
+		*kb = pageKey((*kb)[:0], v)
+		key := keyOf(siteKey[:], []byte(layout), *kb)
+		keyBufs.Put(kb)
 		outs[i], errs[i], fresh[i] = b.cache.render(v.page.OutPath, key, func() (rendered, *diag.Error) {
 			conv := v.converted()
 			r, e := b.execute(v, layout)
@@ -464,8 +471,11 @@ func (b *build) render() bool {
 		if errs[i] == nil && outs[i].ok() {
 			// One File for the writer and the set, so its hash is taken
 			// once (or not at all: the disk cache keeps it).
-			f := b.pageFile(v.page.OutPath, outs[i])
-			f.Sources = b.sourcesOf(v.page.Source, v.layout)
+			f := b.cache.file(v.page.OutPath, key, func() *output.File {
+				f := b.pageFile(v.page.OutPath, outs[i])
+				f.Sources = b.sourcesOf(v.page.Source, v.layout)
+				return f
+			})
 			files[i] = f
 			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 				if g := b.opt.Emit(f); !b.cache.keep {
@@ -527,6 +537,7 @@ func (b *build) render() bool {
 func (b *build) hashes(r rendered) {
 	if b.seenHash == nil {
 		b.seenHash = map[string]bool{}
+		b.seenStyle = map[string]bool{}
 	}
 	for _, h := range r.scripts {
 		if !b.seenHash[h] {
@@ -535,8 +546,8 @@ func (b *build) hashes(r rendered) {
 		}
 	}
 	for _, h := range r.styles {
-		if !b.seenHash["s"+h] {
-			b.seenHash["s"+h] = true
+		if !b.seenStyle[h] {
+			b.seenStyle[h] = true
 			b.styles = append(b.styles, h)
 		}
 	}
@@ -630,44 +641,46 @@ func (b *build) siteKey() [32]byte {
 
 // pageKey is everything about one page a layout can show: its own data,
 // and the titles and URLs of the pages it lists and belongs to.
-func pageKey(v *Page) []byte {
-	var buf bytes.Buffer
+func pageKey(b []byte, v *Page) []byte {
 	// The page's own source and its converted Markdown are both summed
 	// up by docKey.
-	buf.Write(v.docKey[:])
-	fmt.Fprintf(&buf, "\x00%s\x00%s\x00%s", v.Title, v.URL, v.page.Rel)
+	b = append(b, v.docKey[:]...)
+	b = appendFields(b, v.Title, v.URL, v.page.Rel)
 	if v.Parent != nil {
-		fmt.Fprintf(&buf, "\x00parent %s %s", v.Parent.Title, v.Parent.URL)
+		b = appendFields(append(b, "parent"...), v.Parent.Title, v.Parent.URL)
 	}
 	if v.Legal != nil {
 		// By value: the pointer to the previous version is no key.
 		l := *v.Legal
 		prev := l.Previous
 		l.Previous = nil
-		fmt.Fprintf(&buf, "\x00legal %+v", l)
+		b = fmt.Appendf(b, "\x00legal %+v", l)
 		if prev != nil {
-			fmt.Fprintf(&buf, " previous %+v", *prev)
+			b = fmt.Appendf(b, " previous %+v", *prev)
 		}
 	}
 	for _, c := range v.Pages {
 		// What a list may show of a page: its metadata and its body (a
 		// layout may show .Content of each page it lists).
-		buf.WriteString("\x00child ")
-		buf.Write(c.docKey[:])
-		for _, s := range []string{c.Title, c.URL, c.Description} {
-			buf.WriteString(s)
-			buf.WriteByte(0)
-		}
-		buf.WriteString(strconv.FormatInt(c.Date.UnixNano(), 36))
-		buf.WriteByte(0)
-		buf.WriteString(strconv.FormatInt(c.Lastmod.UnixNano(), 36))
-		buf.WriteByte(0)
-		buf.WriteString(strconv.Itoa(c.Weight))
+		b = append(append(b, "\x00child "...), c.docKey[:]...)
+		b = appendFields(b, c.Title, c.URL, c.Description)
+		b = append(strconv.AppendInt(b, c.Date.UnixNano(), 36), 0)
+		b = append(strconv.AppendInt(b, c.Lastmod.UnixNano(), 36), 0)
+		b = strconv.AppendInt(b, int64(c.Weight), 10)
 		if len(c.Params) > 0 {
-			fmt.Fprintf(&buf, "%v", c.Params)
+			b = fmt.Appendf(b, "%v", c.Params)
 		}
 	}
-	return buf.Bytes()
+	return b
+}
+
+// appendFields appends each field with its length, so that no two lists
+// of fields append the same bytes.
+func appendFields(b []byte, fields ...string) []byte {
+	for _, f := range fields {
+		b = append(binary.AppendUvarint(b, uint64(len(f))), f...)
+	}
+	return b
 }
 
 // alias is a redirect from an old URL to a page.

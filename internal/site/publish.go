@@ -125,6 +125,7 @@ func (b *build) host() {
 	for _, a := range b.assets {
 		fingerprinted[a.out] = true
 	}
+	site.Files = make([]publish.File, 0, b.files.Len())
 	for _, f := range b.files.Files() {
 		if !host[f.Path] {
 			src := ""
