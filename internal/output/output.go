@@ -121,6 +121,16 @@ func (s *Set) Paths() []string {
 	if s.sorted == nil && len(s.plannedOrder) == len(s.files) {
 		s.sorted = s.plannedOrder // Put takes only planned paths, each once
 	}
+	if s.sorted == nil && s.plannedOrder != nil {
+		// Some planned paths are not put (yet): those that are, in order.
+		ps := make([]string, 0, len(s.files))
+		for _, p := range s.plannedOrder {
+			if s.files[p] != nil {
+				ps = append(ps, p)
+			}
+		}
+		s.sorted = ps
+	}
 	if s.sorted == nil || len(s.sorted) != len(s.files) {
 		ps := make([]string, 0, len(s.files))
 		for p := range s.files {

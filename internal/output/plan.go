@@ -206,11 +206,14 @@ func (s *Set) Planned(path string) bool {
 // Put adds f to the set. A path the plan does not accept, or one already
 // put, is an error: no output is written twice.
 func (s *Set) Put(f *File) error {
-	if !ValidPath(f.Path) {
-		return fmt.Errorf("output path %q escapes the output folder", f.Path)
-	}
-	if s.planned != nil && !s.planned[f.Path] {
-		return fmt.Errorf("output %s was not planned, or clashes with another", f.Path)
+	// A path the plan accepted is valid: the plan checked it.
+	if s.planned == nil || !s.planned[f.Path] {
+		if !ValidPath(f.Path) {
+			return fmt.Errorf("output path %q escapes the output folder", f.Path)
+		}
+		if s.planned != nil {
+			return fmt.Errorf("output %s was not planned, or clashes with another", f.Path)
+		}
 	}
 	if _, dup := s.files[f.Path]; dup {
 		return fmt.Errorf("output %s written twice", f.Path)

@@ -75,6 +75,8 @@ type themed struct {
 	// partials), sorted, listed once.
 	shared     []string
 	sharedOnce sync.Once
+	// layouts are the layouts found, by layoutQuery.
+	layouts sync.Map
 }
 
 // loaded is what the content step makes: the pages and the files that
@@ -126,6 +128,8 @@ type hashed struct {
 	scripts, styles []string
 	seenHash        map[string]bool // scripts
 	seenStyle       map[string]bool
+	// lastScripts and lastStyles are the last page's, all taken.
+	lastScripts, lastStyles []string
 	// templates times each layout's executions (build -v).
 	templatesMu sync.Mutex
 	templates   map[string]*TemplateMetric

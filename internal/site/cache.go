@@ -149,8 +149,6 @@ type outEntry struct {
 	gen uint64
 	key [32]byte
 	rendered
-	// file is the File made of it, once, for every build that keeps it.
-	file *output.File
 }
 
 // rendered is a finished page, the CSP hashes of its inline scripts and
@@ -174,6 +172,9 @@ type rendered struct {
 	// mdErrs and warns are what converting the page's Markdown found; a
 	// page with errors is never kept.
 	mdErrs, warns diag.List
+	// file is the File an earlier build of this process made of the
+	// page (see keepFile), nil if none did.
+	file *output.File
 }
 
 // ok reports whether the page was rendered (or is held as it was).
@@ -678,30 +679,18 @@ func (c *cache) flush() {
 }
 
 // touch records a use; c.mu is held.
-// file returns the File a build of this process made of the page kept
-// at out under key, or makes it with make and keeps it with the page:
-// a page that did not change is the same File from build to build.
-func (c *cache) file(out string, key [32]byte, make func() *output.File) *output.File {
+// keepFile keeps f, the File made of the page kept at out under key,
+// with the page: a page that did not change is the same File from build
+// to build.
+func (c *cache) keepFile(out string, key [32]byte, f *output.File) {
 	if !c.keep {
-		return make()
+		return
 	}
 	c.mu.Lock()
-	e := c.outs[out]
-	var f *output.File
-	if e != nil && e.key == key {
-		f = e.file
-	}
-	c.mu.Unlock()
-	if f != nil {
-		return f
-	}
-	f = make()
-	c.mu.Lock()
-	if e != nil && c.outs[out] == e && e.key == key {
+	if e := c.outs[out]; e != nil && e.key == key {
 		e.file = f
 	}
 	c.mu.Unlock()
-	return f
 }
 
 // sweep forgets entries the last build did not use (deleted pages).

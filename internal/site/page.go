@@ -373,11 +373,30 @@ func (b *build) markMenus(url string) *Site {
 // layoutFor picks a page's layout: front matter, then section, then kind.
 func (b *build) layoutFor(v *Page) (string, *diag.Error) {
 	p := v.page
+	sec, _, _ := strings.Cut(p.Section, "/")
+	// Pages of one kind, top section and layout name have one layout.
+	q := layoutQuery{p.Kind, sec, p.Layout}
+	if l, ok := b.layouts.Load(q); ok {
+		return l.(string), nil
+	}
+	l, err := b.findLayout(p, sec)
+	if err == nil {
+		b.layouts.Store(q, l)
+	}
+	return l, err
+}
+
+// layoutQuery is what decides a page's layout.
+type layoutQuery struct {
+	kind        content.Kind
+	sec, layout string
+}
+
+func (b *build) findLayout(p *content.Page, sec string) (string, *diag.Error) {
 	kind := "single"
 	if p.Kind != content.Single {
 		kind = "list"
 	}
-	sec := strings.SplitN(p.Section, "/", 2)[0]
 	var cands []string
 	if p.Layout != "" {
 		if sec != "" {
@@ -471,11 +490,12 @@ func (b *build) render() bool {
 		if errs[i] == nil && outs[i].ok() {
 			// One File for the writer and the set, so its hash is taken
 			// once (or not at all: the disk cache keeps it).
-			f := b.cache.file(v.page.OutPath, key, func() *output.File {
-				f := b.pageFile(v.page.OutPath, outs[i])
+			f := outs[i].file
+			if f == nil {
+				f = b.pageFile(v.page.OutPath, outs[i])
 				f.Sources = b.sourcesOf(v.page.Source, v.layout)
-				return f
-			})
+				b.cache.keepFile(v.page.OutPath, key, f)
+			}
 			files[i] = f
 			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
 				if g := b.opt.Emit(f); !b.cache.keep {
@@ -485,7 +505,7 @@ func (b *build) render() bool {
 					files[i] = g
 				}
 			}
-			outs[i].data, outs[i].marks = nil, mark.Map{} // the file has them
+			outs[i].data, outs[i].marks, outs[i].file = nil, mark.Map{}, nil // the file has them
 		}
 		if !b.cache.keep && v.page.Kind == content.Single {
 			// A one-off build renders the lists first: a single page's
@@ -539,17 +559,25 @@ func (b *build) hashes(r rendered) {
 		b.seenHash = map[string]bool{}
 		b.seenStyle = map[string]bool{}
 	}
-	for _, h := range r.scripts {
-		if !b.seenHash[h] {
-			b.seenHash[h] = true
-			b.scripts = append(b.scripts, h)
+	// Pages side by side mostly have the same code: a list already
+	// taken is not looked up again.
+	if !slices.Equal(r.scripts, b.lastScripts) {
+		for _, h := range r.scripts {
+			if !b.seenHash[h] {
+				b.seenHash[h] = true
+				b.scripts = append(b.scripts, h)
+			}
 		}
+		b.lastScripts = r.scripts
 	}
-	for _, h := range r.styles {
-		if !b.seenStyle[h] {
-			b.seenStyle[h] = true
-			b.styles = append(b.styles, h)
+	if !slices.Equal(r.styles, b.lastStyles) {
+		for _, h := range r.styles {
+			if !b.seenStyle[h] {
+				b.seenStyle[h] = true
+				b.styles = append(b.styles, h)
+			}
 		}
+		b.lastStyles = r.styles
 	}
 }
 

@@ -126,6 +126,7 @@ func (b *build) host() {
 		fingerprinted[a.out] = true
 	}
 	site.Files = make([]publish.File, 0, b.files.Len())
+	site.Files = make([]publish.File, 0, b.files.Len())
 	for _, f := range b.files.Files() {
 		if !host[f.Path] {
 			src := ""
