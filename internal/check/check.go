@@ -135,6 +135,8 @@ type Auditor struct {
 	Persist bool
 	sig     string
 	files   map[string]*cachedFile
+	// ids are the ids of every file that has some, as files' facts say.
+	ids map[string][]string
 	// loaded is the snapshot Load took, for the next Run.
 	loaded *snapshot
 }
@@ -219,7 +221,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		sig += string(data)
 	}
 	if au.sig != sig || au.files == nil {
-		au.sig, au.files = sig, map[string]*cachedFile{}
+		au.sig, au.files, au.ids = sig, map[string]*cachedFile{}, map[string][]string{}
 	}
 	files := set.Files()
 	results := make([]*facts, len(files))
@@ -250,8 +252,16 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		}
 	}
 	sums := make([]fileSum, len(files))
+	// kept is each file's entry from the last audit (nil for none),
+	// which this audit updates; prevAns its answers then.
+	kept := make([]*cachedFile, len(files))
+	prevAns := make([]*answers, len(files))
 	for i, f := range files {
-		if c, ok := au.files[f.Path]; ok && c.holds(f) {
+		c := au.files[f.Path]
+		if c != nil {
+			kept[i], prevAns[i] = c, c.ans
+		}
+		if c != nil && c.holds(f) {
 			results[i], reused[i], sums[i] = c.facts, true, fileSum{c.sum, c.summed}
 		} else {
 			todo = append(todo, i)
@@ -260,9 +270,11 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			}
 		}
 	}
+	var removed []string
 	for p := range au.files {
 		if set.Get(p) == nil {
 			mark(p)
+			removed = append(removed, p)
 		}
 	}
 	if loaded != nil {
@@ -306,30 +318,46 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	// The answers of the last audit's cross-file checks, in memory or
 	// from the snapshot, stand for a file read again from neither as
 	// long as no file they depended on changed.
-	previous := au.files
-	if loaded != nil && len(previous) == 0 {
-		previous = make(map[string]*cachedFile, len(loaded.files))
-		for p, sf := range loaded.files {
-			previous[p] = &cachedFile{ans: sf.ans}
+	if loaded != nil {
+		for i, f := range files {
+			if sf, ok := loaded.files[f.Path]; ok && kept[i] == nil {
+				prevAns[i] = sf.ans
+			}
 		}
 	}
-	// What this audit leaves for the next, one entry per file.
-	entries := make([]cachedFile, len(files))
-	live := make(map[string]*cachedFile, len(files))
+	// What this audit leaves for the next: the last audit's entries,
+	// updated where a file changed, and the ids of every file.
+	for _, p := range removed {
+		delete(au.files, p)
+		delete(au.ids, p)
+	}
+	entries := make([]*cachedFile, len(files))
 	for i, f := range files {
-		c := &entries[i]
+		c := kept[i]
+		switch {
+		case c == nil:
+			c = &cachedFile{}
+			au.files[f.Path] = c
+		case reused[i] && c.facts == results[i]:
+			// The same file: only its bytes' place may differ.
+			if !c.lazy && !f.IsLazy() {
+				c.data = f.Data
+				entries[i] = c
+				continue
+			}
+		}
 		*c = cachedFile{data: f.Data, sum: sums[i].sum, summed: sums[i].summed, facts: results[i]}
 		if f.IsLazy() {
 			c.data, c.lazy, c.sum, c.summed = nil, true, f.Sum(), true
 		}
-		live[f.Path] = c
+		entries[i] = c
 	}
-	au.files = live
-
-	ids := make(map[string][]string, len(files))
-	for i, f := range files {
+	ids := au.ids
+	for _, i := range todo {
 		if results[i] != nil && results[i].idList != nil {
-			ids[f.Path] = results[i].idList
+			ids[files[i].Path] = results[i].idList
+		} else {
+			delete(ids, files[i].Path)
 		}
 	}
 	policyText := ""
@@ -378,8 +406,8 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 				// An unchanged file's references keep their answers unless
 				// a file they depend on changed.
 				var ans *answers
-				if prev, ok := previous[f.Path]; ok && reused[i] && prev.ans != nil {
-					ans = prev.ans
+				if prev := prevAns[i]; reused[i] && prev != nil {
+					ans = prev
 					for _, dep := range ans.deps {
 						if changed[dep] {
 							ans = nil
