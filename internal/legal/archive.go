@@ -475,7 +475,12 @@ func trimEnd(b []byte) []byte { return bytes.TrimRight(b, " \t\n") }
 func Orphans(fsys fs.FS, pages []string) diag.List {
 	have := map[string]bool{}
 	for _, rel := range pages {
-		have[content.Dir+"/"+Folder(rel)] = true
+		// Only a legal page has versions: a page elsewhere whose name
+		// maps to the same folder (eu/terms.md, legal/eu/terms.md) keeps
+		// no history alive (and a site's many other pages cost nothing).
+		if strings.HasPrefix(rel, Dir+"/") {
+			have[content.Dir+"/"+Folder(rel)] = true
+		}
 	}
 	root := content.Dir + "/" + Dir + "/" + ArchiveDir
 	var errs diag.List

@@ -294,6 +294,11 @@ func TestOrphans(t *testing.T) {
 	if errs := Orphans(fsys, []string{"legal/p.md"}); errs.Error() != want {
 		t.Errorf("Orphans =\n%v\nwant\n%s", errs, want)
 	}
+	// A page outside legal/ whose name maps to the same folder is not
+	// the released policy's page.
+	if errs := Orphans(fsys, []string{"legal/p.md", "eu/terms.md"}); errs.Error() != want {
+		t.Errorf("Orphans with eu/terms.md for legal/eu/terms.md =\n%v\nwant\n%s", errs, want)
+	}
 	if errs := Orphans(fstest.MapFS{}, nil); len(errs) > 0 {
 		t.Errorf("Orphans of a site with no archive = %v", errs)
 	}
