@@ -194,7 +194,7 @@ func placeholder() *output.Set {
 func diff(old, cur *output.Set) []string {
 	var changed []string
 	for _, f := range cur.Files() {
-		if o := old.Get(f.Path); o == nil || !bytes.Equal(o.Data, f.Data) {
+		if o := old.Get(f.Path); o != f && (o == nil || !bytes.Equal(o.Data, f.Data)) {
 			changed = append(changed, f.Path)
 		}
 	}

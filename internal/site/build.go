@@ -252,10 +252,7 @@ func (b *build) loadContent() bool {
 	for rel := range failed {
 		b.missing[content.DefaultOutPath(rel)] = true
 	}
-	b.byRel = map[string]*content.Page{}
-	for _, p := range tree.Pages {
-		b.byRel[p.Rel] = p
-	}
+	b.byRel = b.cache.pagesByRel(tree.Pages)
 	return true
 }
 

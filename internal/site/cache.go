@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"html/template"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,7 +92,13 @@ type cache struct {
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
-	sitemap    []byte
+	// hashLists are the lists of inline-code hashes pages have, once
+	// each (see hashList).
+	hashLists map[string][]string
+	// byRel is the last build's pages by Rel, and byRelOf those pages.
+	byRel   map[string]*content.Page
+	byRelOf []*content.Page
+	sitemap []byte
 }
 
 // minified returns the minified bytes of an asset, minifying it only
@@ -414,13 +422,13 @@ func (c *cache) render(out string, key [32]byte, f func() (rendered, *diag.Error
 	}
 	if c.disk != nil {
 		if m, ok := c.indexed(key); ok && c.out != nil && c.out.Holds(out, m.Sum) {
-			r = rendered{sum: m.Sum, summed: true, size: m.Size, lazy: true, key: key, scripts: m.Scripts, styles: m.Styles, warns: m.Warnings}
+			r = rendered{sum: m.Sum, summed: true, size: m.Size, lazy: true, key: key, scripts: c.hashList(m.Scripts), styles: c.hashList(m.Styles), warns: m.Warnings}
 			c.record(key, m, false)
 			return r, nil, false
 		}
 		var rec pageRecord
 		if c.disk.Get("page", key, &rec) && len(rec.Data) > 0 {
-			r = rendered{data: rec.Data, sum: rec.Sum, summed: true, fromDisk: true, scripts: rec.Scripts, styles: rec.Styles, marks: rec.Marks, warns: rec.Warnings}
+			r = rendered{data: rec.Data, sum: rec.Sum, summed: true, fromDisk: true, scripts: c.hashList(rec.Scripts), styles: c.hashList(rec.Styles), marks: rec.Marks, warns: rec.Warnings}
 			c.keepRendered(out, key, r)
 			c.record(key, pageMeta{Sum: rec.Sum, Size: len(rec.Data), Scripts: rec.Scripts, Styles: rec.Styles, Warnings: rec.Warnings}, true)
 			return r, nil, false
@@ -679,6 +687,59 @@ func (c *cache) flush() {
 }
 
 // touch records a use; c.mu is held.
+// pagesByRel returns pages by their Rel. A kept build whose pages are
+// the last build's, but for a few that changed in place (an edit: the
+// same Rel at the same index), patches a copy of the last map instead of
+// making it again.
+func (c *cache) pagesByRel(pages []*content.Page) map[string]*content.Page {
+	if c.keep && c.byRel != nil && len(c.byRelOf) == len(pages) {
+		m := maps.Clone(c.byRel)
+		same := true
+		for i, p := range pages {
+			if q := c.byRelOf[i]; q != p {
+				if q.Rel != p.Rel {
+					same = false
+					break
+				}
+				m[p.Rel] = p
+			}
+		}
+		if same {
+			c.byRel, c.byRelOf = m, pages
+			return m
+		}
+	}
+	m := make(map[string]*content.Page, len(pages))
+	for _, p := range pages {
+		m[p.Rel] = p
+	}
+	if c.keep {
+		c.byRel, c.byRelOf = m, pages
+	}
+	return m
+}
+
+// hashList returns the one copy of the list of inline-code hashes l
+// this process keeps: pages mostly share one theme's code, and a page
+// whose list is the last page's is then seen to be at no cost (see
+// build.hashes).
+func (c *cache) hashList(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	key := strings.Join(l, " ")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.hashLists[key]; ok {
+		return kept
+	}
+	if c.hashLists == nil {
+		c.hashLists = map[string][]string{}
+	}
+	c.hashLists[key] = l
+	return l
+}
+
 // keepFile keeps f, the File made of the page kept at out under key,
 // with the page: a page that did not change is the same File from build
 // to build.

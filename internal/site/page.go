@@ -524,8 +524,15 @@ func (b *build) render() bool {
 			lists = append(lists, i)
 		}
 	}
-	parallel(len(lists), func(j int) { one(lists[j]) })
-	parallel(len(singles), func(j int) { one(singles[j]) })
+	if b.cache.keep {
+		// Nothing is let go: one pass, lists first in line, so that a
+		// long list is rendered while the other workers take singles.
+		order := append(lists, singles...)
+		parallel(len(order), func(j int) { one(order[j]) })
+	} else {
+		parallel(len(lists), func(j int) { one(lists[j]) })
+		parallel(len(singles), func(j int) { one(singles[j]) })
+	}
 	for i, v := range b.pages {
 		// A page with Markdown errors is still audited, so its other
 		// problems show in the same run; the build fails all the same.
@@ -615,7 +622,7 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		r, ok := marks.At(data, off)
 		return ok && strings.HasPrefix(r.File, theme)
 	})
-	scripts, styles := csp.Hashes(sc), csp.Hashes(st)
+	scripts, styles := b.cache.hashList(csp.Hashes(sc)), b.cache.hashList(csp.Hashes(st))
 	policy := csp.Strict(scripts, styles).String()
 	if i := bytes.Index(data, []byte(banner.Placeholder)); i >= 0 {
 		data = slices.Concat(data[:i], []byte(policy), data[i+len(banner.Placeholder):])
