@@ -85,6 +85,8 @@ type loaded struct {
 	tree   *content.Tree
 	byRel  map[string]*content.Page
 	failed map[string]bool // content files that did not parse
+	// sameURLs says the pages are the last build's in name and URL.
+	sameURLs bool
 	// missing are output paths not made because of an error already
 	// reported (a page that did not parse or render): the audit does not
 	// report links to them again.
@@ -252,7 +254,7 @@ func (b *build) loadContent() bool {
 	for rel := range failed {
 		b.missing[content.DefaultOutPath(rel)] = true
 	}
-	b.byRel = b.cache.pagesByRel(tree.Pages)
+	b.byRel, b.sameURLs = b.cache.pagesByRel(tree.Pages)
 	return true
 }
 
@@ -440,13 +442,19 @@ func (b *build) pagesStep() bool {
 	pages := b.tree.Pages
 	// Links resolve against every page's URL: when any URL changes, every
 	// conversion is redone.
+	if !b.sameURLs {
+		h := sha256.New()
+		var buf []byte
+		for _, p := range pages {
+			buf = append(append(append(append(buf[:0], p.Rel...), 0), p.URL...), 0)
+			h.Write(buf)
+		}
+		h.Sum(b.cache.urlsKey[:0])
+	}
 	h := sha256.New()
 	h.Write(b.cfgKey[:])
+	h.Write(b.cache.urlsKey[:])
 	var buf []byte
-	for _, p := range pages {
-		buf = append(append(append(append(buf[:0], p.Rel...), 0), p.URL...), 0)
-		h.Write(buf)
-	}
 	for _, a := range b.tree.Assets {
 		buf = append(append(append(append(buf[:0], a.Source...), 0), a.OutPath...), 0)
 		h.Write(buf)

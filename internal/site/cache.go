@@ -95,6 +95,8 @@ type cache struct {
 	// hashLists are the lists of inline-code hashes pages have, once
 	// each (see hashList).
 	hashLists map[string][]string
+	// urlsKey sums up the last build's pages' names and URLs.
+	urlsKey [32]byte
 	// byRel is the last build's pages by Rel, and byRelOf those pages.
 	byRel   map[string]*content.Page
 	byRelOf []*content.Page
@@ -687,26 +689,28 @@ func (c *cache) flush() {
 }
 
 // touch records a use; c.mu is held.
-// pagesByRel returns pages by their Rel. A kept build whose pages are
-// the last build's, but for a few that changed in place (an edit: the
-// same Rel at the same index), patches a copy of the last map instead of
-// making it again.
-func (c *cache) pagesByRel(pages []*content.Page) map[string]*content.Page {
+// pagesByRel returns pages by their Rel, and whether the pages are the
+// last build's in name and URL, index by index. A kept build whose pages
+// are the last build's, but for a few that changed in place (an edit:
+// the same Rel at the same index), patches a copy of the last map
+// instead of making it again.
+func (c *cache) pagesByRel(pages []*content.Page) (_ map[string]*content.Page, sameURLs bool) {
 	if c.keep && c.byRel != nil && len(c.byRelOf) == len(pages) {
 		m := maps.Clone(c.byRel)
-		same := true
+		same, urls := true, true
 		for i, p := range pages {
 			if q := c.byRelOf[i]; q != p {
 				if q.Rel != p.Rel {
 					same = false
 					break
 				}
+				urls = urls && q.URL == p.URL
 				m[p.Rel] = p
 			}
 		}
 		if same {
 			c.byRel, c.byRelOf = m, pages
-			return m
+			return m, urls
 		}
 	}
 	m := make(map[string]*content.Page, len(pages))
@@ -716,7 +720,7 @@ func (c *cache) pagesByRel(pages []*content.Page) map[string]*content.Page {
 	if c.keep {
 		c.byRel, c.byRelOf = m, pages
 	}
-	return m
+	return m, false
 }
 
 // hashList returns the one copy of the list of inline-code hashes l
