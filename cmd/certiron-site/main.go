@@ -17,15 +17,17 @@ import (
 const (
 	// buildGOGC lets the heap grow to (1 + buildGOGC/100) times what is
 	// live before the next collection. A one-off build holds little to
-	// its end (each page's bytes go once written, its source's text once
-	// rendered), so its live heap is small and each collection is short,
-	// but a low GOGC makes them many. Measured on the bench corpus at
-	// 10,000 pages (2 cores, `build -v`): at 100 the collector took
-	// 6–9.4% of the CPU (54 cycles), the peak RSS 226–241 MiB; at 150,
-	// 3.9–6.5% and 280–300 MiB; at 200, 3.3–5.5% (26 cycles) and
-	// 334–346 MiB, a fifth of Hugo's. 200 keeps both well inside their
-	// goals (10% of the CPU, a quarter of Hugo's memory).
-	buildGOGC = 200
+	// its end (each page's bytes go once written and audited, its
+	// source's text once rendered; what stays is the audit's facts and
+	// each page's position marks), so its live heap is small and each
+	// collection short, but a low GOGC makes them many. Measured on the
+	// bench corpus at 10,000 pages (2 cores, `build -v`, clean and into
+	// the existing output): at 100 the collector took 6.2–9.5% of the
+	// CPU, the peak RSS 262–301 MiB; at 150, 4.5–7.4% and 323–368 MiB;
+	// at 200, 4.4–5.7% and 412–457 MiB, which is a quarter of Hugo's.
+	// 150 keeps both inside their goals (10% of the CPU, a quarter of
+	// Hugo's memory) with room on either side.
+	buildGOGC = 150
 	// memoryShare is the part of the machine's memory the soft limit
 	// allows: it makes the collector work harder only when the heap's
 	// growth would otherwise take most of the machine.
@@ -40,7 +42,7 @@ const (
 var memoryPolicy = "Go's default GOGC and no memory limit"
 
 // limitMemory sets the garbage collector for a one-off build (build,
-// check) so that it takes a small share of the CPU: GOGC=200, and a soft
+// check) so that it takes a small share of the CPU: GOGC=150, and a soft
 // memory limit of half the machine's memory (the smaller of /proc/meminfo's
 // MemTotal and the cgroup's limit), never below 1 GiB, nor above what
 // the machine has; no limit where the machine's memory is unknown. GOGC

@@ -121,6 +121,9 @@ type facts struct {
 	ids     map[string]bool
 	idList  []string
 	storage []storageUse
+	// hostCSP is set for a page without a <meta> policy, which each
+	// audit judges against the host's (nil otherwise).
+	hostCSP *hostCSP
 }
 
 // Run audits every file of set.
@@ -137,6 +140,12 @@ type Auditor struct {
 	files   map[string]*cachedFile
 	// ids are the ids of every file that has some, as files' facts say.
 	ids map[string][]string
+	// prep are the facts Prepare made since the last Run, by path, with
+	// the auditor it made them with (its memos shared by every file).
+	prepMu  sync.Mutex
+	prep    map[string]prepared
+	prepSig string
+	prepA   *auditor
 	// loaded is the snapshot Load took, for the next Run.
 	loaded *snapshot
 }
@@ -204,10 +213,7 @@ func same(a, b []byte) bool {
 
 // Run audits every file of set, reusing earlier work where it can.
 func (au *Auditor) Run(set *output.Set, opt Options) *Report {
-	a := &auditor{opt: opt, set: set, allow: map[string]string{}}
-	for _, al := range opt.AllowOrigins {
-		a.allow[strings.ToLower(strings.TrimSuffix(al.Origin, "/"))] = al.Reason
-	}
+	a := &auditor{opt: opt, set: set, allow: allowed(opt)}
 	a.headers = headerRules(set)
 	// What a file's facts depend on besides its own bytes.
 	missing := make([]string, 0, len(opt.Missing))
@@ -215,11 +221,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		missing = append(missing, p)
 	}
 	sort.Strings(missing)
-	sig := fmt.Sprint(opt.SiteOrigin, "|", a.allow, "|", missing, "|")
-	if h := set.Get("_headers"); h != nil {
-		data, _ := h.Bytes()
-		sig += string(data)
-	}
+	// (The host's _headers is not among them: a page it governs keeps
+	// its inline code's hashes, judged at each audit.)
+	fsig := factsSig(opt.SiteOrigin, a.allow)
+	sig := fsig + fmt.Sprint(missing, "|")
 	if au.sig != sig || au.files == nil {
 		au.sig, au.files, au.ids = sig, map[string]*cachedFile{}, map[string][]string{}
 	}
@@ -284,6 +289,10 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 			}
 		}
 	}
+	au.prepMu.Lock()
+	prep := au.prep
+	au.prep = nil
+	au.prepMu.Unlock()
 	var scanned atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -294,18 +303,19 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 				if au.Persist || loaded != nil {
 					sums[i].sum, sums[i].summed = f.Sum(), true
 				}
-				if loaded == nil {
+				if loaded != nil {
+					if sf, ok := loaded.files[f.Path]; ok && sf.sum == sums[i].sum {
+						// The same bytes, audited by an earlier build.
+						results[i], reused[i] = sf.facts, true
+						continue
+					}
+					mark(f.Path)
+				}
+				if pf, ok := prep[f.Path]; ok && pf.sig == fsig && pf.sum == f.Sum() {
+					results[i] = pf.facts // audited as it was made (Prepare)
+				} else {
 					results[i] = a.file(f)
-					scanned.Add(1)
-					continue
 				}
-				if sf, ok := loaded.files[f.Path]; ok && sf.sum == sums[i].sum {
-					// The same bytes, audited by an earlier build.
-					results[i], reused[i] = sf.facts, true
-					continue
-				}
-				mark(f.Path)
-				results[i] = a.file(f)
 				scanned.Add(1)
 			}
 		})
@@ -403,6 +413,9 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 				// The file's own findings, then the cross-file ones (kept
 				// apart: the facts may be reused by the next run).
 				findings := append([]finding(nil), fa.findings...)
+				if fa.hostCSP != nil {
+					findings = append(findings, a.hostFindings(f.Path, fa.hostCSP)...)
+				}
 				// An unchanged file's references keep their answers unless
 				// a file they depend on changed.
 				var ans *answers
@@ -459,6 +472,53 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	rep.Errors.Sort()
 	sort.Slice(rep.Allowed, func(i, j int) bool { return rep.Allowed[i].Pos.String() < rep.Allowed[j].Pos.String() })
 	return rep
+}
+
+// allowed is opt's allowed origins, as the audit compares them, with
+// their reasons.
+func allowed(opt Options) map[string]string {
+	m := map[string]string{}
+	for _, al := range opt.AllowOrigins {
+		m[strings.ToLower(strings.TrimSuffix(al.Origin, "/"))] = al.Reason
+	}
+	return m
+}
+
+// factsSig names what a file's own facts depend on besides its bytes.
+func factsSig(origin string, allow map[string]string) string {
+	return fmt.Sprint(origin, "|", allow, "|")
+}
+
+// prepared are a file's facts from Prepare.
+type prepared struct {
+	sig   string
+	sum   [32]byte
+	facts *facts
+}
+
+// Prepare audits f's own bytes now, while the caller still holds them,
+// for the next Run with the same SiteOrigin and AllowOrigins: that Run
+// takes these facts for the file at f's path with f's SHA-256 instead
+// of reading it (a build that writes each page as it is made, and lets
+// its bytes go, need not read it back). It may be called from many
+// goroutines.
+func (au *Auditor) Prepare(f *output.File, opt Options) {
+	allow := allowed(opt)
+	sig := factsSig(opt.SiteOrigin, allow)
+	au.prepMu.Lock()
+	if au.prep == nil || au.prepSig != sig {
+		au.prep, au.prepSig = map[string]prepared{}, sig
+		au.prepA = &auditor{opt: Options{SiteOrigin: opt.SiteOrigin}, allow: allow}
+	}
+	a := au.prepA
+	au.prepMu.Unlock()
+	fa := a.file(f)
+	sum := f.Sum()
+	au.prepMu.Lock()
+	if au.prepSig == sig {
+		au.prep[f.Path] = prepared{sig, sum, fa}
+	}
+	au.prepMu.Unlock()
 }
 
 type auditor struct {

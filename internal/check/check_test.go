@@ -4,6 +4,7 @@ import (
 	"github.com/certiron/certiron-site/internal/csp"
 
 	"bytes"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
 )
 
@@ -353,5 +355,85 @@ func TestSnapshotReuse(t *testing.T) {
 	fixed := edit(next, &output.File{Path: "b/index.html", Data: page(`B`)}, &output.File{Path: "a/index.html"})
 	if rep := step("/b/ added, /a/ removed", fixed); strings.Contains(rep.Errors.Error(), "/b/") || !strings.Contains(rep.Errors.Error(), "/a/ does not exist") {
 		t.Errorf("after adding /b/ and removing /a/: %v", rep.Errors)
+	}
+}
+
+// TestHostPolicyJudgedEachRun: a page without a <meta> policy is judged
+// against the host's _headers at every audit, so a page reused from the
+// last audit is judged against the _headers of this one, as a fresh
+// audit judges it.
+func TestHostPolicyJudgedEachRun(t *testing.T) {
+	script := `<script>go()</script>`
+	page := []byte(`<!doctype html><html><head><title>x</title></head><body>` + script + `</body></html>`)
+	headers := func(policy string) *output.File {
+		return &output.File{Path: "_headers", Data: []byte("/*\n  Content-Security-Policy: " + policy + "\n")}
+	}
+	hash := csp.Hash([]byte("go()"))
+	allows := headers("default-src 'self'; script-src " + hash + "; style-src 'self'")
+	lacks := headers("default-src 'self'; script-src 'self'; style-src 'self'")
+	set := output.NewSet()
+	set.Add(&output.File{Path: "index.html", Data: page})
+	set.Add(allows)
+	opt := Options{SiteOrigin: "https://certiron.io"}
+	var au Auditor
+	if rep := au.Run(set, opt); len(rep.Errors) != 0 {
+		t.Fatalf("with the hash in _headers: %v", rep.Errors)
+	}
+	next := edit(set, lacks)
+	got, want := au.Run(next, opt).Errors.Error(), Run(next, opt).Errors.Error()
+	if got != want || !strings.Contains(got, "script-src lacks "+hash) {
+		t.Errorf("after _headers lost the hash: reusing audit =\n%s\nfresh audit =\n%s", got, want)
+	}
+	// Only _headers itself is read again: the page's facts stand.
+	if rep := au.Run(edit(next, allows), opt); len(rep.Errors) != 0 || rep.Scanned != 1 {
+		t.Errorf("with the hash back: %d files scanned, want 1; %v", rep.Scanned, rep.Errors)
+	}
+}
+
+// TestPrepare: facts made by Prepare while a file's bytes were held
+// stand for it in the next Run, which then need not read it; they are
+// not taken for other bytes at that path, nor under other settings.
+func TestPrepare(t *testing.T) {
+	page := func(body string) []byte {
+		return []byte(`<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'"></head><body>` + body + `</body></html>`)
+	}
+	data := page(`<a href="/nowhere/">x</a><img src="https://x.example/p.gif">`)
+	// Findings are placed without the page's bytes, as a build places
+	// them (through its marks).
+	locate := func(_ string, off int) (diag.Pos, bool) { return diag.Pos{File: "x.md", Line: off}, true }
+	opt := Options{SiteOrigin: "https://certiron.io", Locate: locate}
+	want := Run(func() *output.Set {
+		s := output.NewSet()
+		s.Add(&output.File{Path: "index.html", Data: data})
+		return s
+	}(), opt).Errors.Error()
+	var au Auditor
+	reads := 0
+	standIn := func(data []byte) *output.File {
+		return output.Lazy("index.html", len(data), sha256.Sum256(data), func() ([]byte, error) { reads++; return data, nil })
+	}
+	au.Prepare(&output.File{Path: "index.html", Data: data}, opt)
+	set := output.NewSet()
+	set.Add(standIn(data))
+	rep := au.Run(set, opt)
+	if reads != 0 || rep.Scanned != 1 || rep.Errors.Error() != want || len(rep.Errors) != 2 {
+		t.Errorf("a prepared file: %d reads, %d scanned, errors\n%v\nwant\n%s", reads, rep.Scanned, rep.Errors, want)
+	}
+	for _, tt := range []struct {
+		name     string
+		prepared []byte
+		opt      Options
+	}{
+		{"other bytes", page(`fine`), opt},
+		{"another origin allowed", data, Options{SiteOrigin: opt.SiteOrigin, Locate: locate, AllowOrigins: []Allow{{Origin: "https://x.example", Reason: "r"}}}},
+	} {
+		var au Auditor
+		reads = 0
+		au.Prepare(&output.File{Path: "index.html", Data: tt.prepared}, tt.opt)
+		set := output.NewSet()
+		set.Add(standIn(data))
+		if got := au.Run(set, opt).Errors.Error(); got != want || reads != 1 {
+			t.Errorf("%s: %d reads, errors\n%s\nwant\n%s", tt.name, reads, got, want)
+		}
 	}
 }

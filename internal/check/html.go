@@ -320,27 +320,57 @@ func (p *pageScan) code(tag string, attrs []attr, body []byte, off int) {
 	}
 }
 
-// finish checks every inline script and style against the page's
-// policies: its <meta> policy, or else those the host's _headers file
-// sends with it.
+// finish checks every inline script and style against the page's own
+// <meta> policy. A page without one is judged against the policies the
+// host's _headers file sends with it, at each audit (see hostCSP): its
+// facts keep its inline code's hashes for that, so that they hold
+// whatever _headers says.
 func (p *pageScan) finish() {
-	fa, pols := p.fa, p.pol
-	if pols == nil {
-		pols = p.a.headerPolicies(p.f.Path)
+	hashes := make([]inlineHash, len(p.inline))
+	for i, in := range p.inline {
+		hashes[i] = inlineHash{in.tag, csp.Hash(in.body), in.off}
 	}
-	if pols == nil {
-		fa.findings = append(fa.findings, finding{RuleCSP, "the page has no Content-Security-Policy (neither a <meta http-equiv> nor a _headers rule)", 0})
+	if p.pol == nil {
+		p.fa.hostCSP = &hostCSP{inline: hashes}
 		return
 	}
+	p.fa.findings = append(p.fa.findings, judgeCSP(p.pol, hashes)...)
+}
+
+// inlineHash is an inline script's or style's hash, at its offset.
+type inlineHash struct {
+	tag, hash string
+	off       int
+}
+
+// hostCSP is what a page without a <meta> policy leaves for the audit
+// to judge against the host's policies: its inline code.
+type hostCSP struct {
+	inline []inlineHash
+}
+
+// hostFindings judges a page without a <meta> policy against the
+// policies the host's _headers file sends with it.
+func (a *auditor) hostFindings(name string, h *hostCSP) []finding {
+	pols := a.headerPolicies(name)
+	if pols == nil {
+		return []finding{{RuleCSP, "the page has no Content-Security-Policy (neither a <meta http-equiv> nor a _headers rule)", 0}}
+	}
+	return judgeCSP(pols, h.inline)
+}
+
+// judgeCSP checks a page's inline code against the policies it is
+// served with.
+func judgeCSP(pols []csp.Policy, inline []inlineHash) []finding {
+	var out []finding
 	for _, pol := range pols {
 		for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'"} {
 			if pol.Has(bad) {
-				fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0})
+				out = append(out, finding{RuleCSP, fmt.Sprintf("the Content-Security-Policy allows %s, which would let injected code run; hash inline code instead", bad), 0})
 			}
 		}
 	}
-	for _, in := range p.inline {
-		h := csp.Hash(in.body)
+	for _, in := range inline {
 		dir := "script-src"
 		if in.tag == "style" {
 			dir = "style-src"
@@ -348,12 +378,13 @@ func (p *pageScan) finish() {
 		for _, pol := range pols {
 			// A policy that does not govern dir is not strict enough
 			// for the site, whatever a browser would run under it.
-			if !pol.Restricts(dir) || !pol.Allows(dir, h) {
-				fa.findings = append(fa.findings, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, h), in.off})
+			if !pol.Restricts(dir) || !pol.Allows(dir, in.hash) {
+				out = append(out, finding{RuleCSP, fmt.Sprintf("inline <%s> is not allowed by the page's Content-Security-Policy: %s lacks %s", in.tag, dir, in.hash), in.off})
 				break
 			}
 		}
 	}
+	return out
 }
 
 // srcset splits "a.png 1x, b.png 2x" into its URLs.

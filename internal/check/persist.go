@@ -83,6 +83,12 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		for _, s := range fa.storage {
 			body = wire.Int(str(str(str(body, s.key), s.area), s.dynamic), s.off)
 		}
+		if body = wire.Bool(body, fa.hostCSP != nil); fa.hostCSP != nil {
+			body = wire.Uint(body, uint64(len(fa.hostCSP.inline)))
+			for _, in := range fa.hostCSP.inline {
+				body = wire.Int(str(str(body, in.tag), in.hash), in.off)
+			}
+		}
 		// The answers of the cross-file checks: the files they depended
 		// on, and the references that failed.
 		if body = wire.Bool(body, c.ans != nil); c.ans != nil {
@@ -144,6 +150,12 @@ func (au *Auditor) Load(b []byte) error {
 		}
 		for range d.Count(4) {
 			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
+		}
+		if d.Bool() {
+			fa.hostCSP = &hostCSP{}
+			for range d.Count(3) {
+				fa.hostCSP.inline = append(fa.hostCSP.inline, inlineHash{tag: str(), hash: str(), off: d.Int()})
+			}
 		}
 		if d.Bool() {
 			sf.ans = &answers{}

@@ -10,6 +10,7 @@ import (
 	"github.com/certiron/certiron-site/internal/check"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/output"
 )
 
 // audit runs the privacy and link audits on the built files, pointing
@@ -21,10 +22,6 @@ func (b *build) audit() bool {
 	if b.files == nil || b.theme == nil {
 		return false
 	}
-	var allow []check.Allow
-	for _, a := range b.cfg.Audit.AllowOrigins {
-		allow = append(allow, check.Allow{Origin: a.Origin, Reason: a.Reason})
-	}
 	au := b.cache.auditor
 	if b.cache.disk != nil {
 		au.Persist = true
@@ -34,7 +31,7 @@ func (b *build) audit() bool {
 		SiteOrigin:   b.origin,
 		PolicyPath:   strings.TrimPrefix(b.bannerData.PolicyURL, b.basePath) + "index.html",
 		PolicySource: content.Dir + "/" + PolicyPage,
-		AllowOrigins: allow,
+		AllowOrigins: b.allowOrigins(),
 		OutputPrefix: "public/",
 		BasePath:     b.basePath,
 		Missing:      b.missing,
@@ -60,6 +57,22 @@ func (b *build) audit() bool {
 		b.res.Allowed = append(b.res.Allowed, fmt.Sprintf("%s: %s is allowed by config.toml: %s", a.Pos, a.Origin, a.Reason))
 	}
 	return len(rep.Errors) == 0
+}
+
+// allowOrigins are config.toml's [audit] allow_origins.
+func (b *build) allowOrigins() []check.Allow {
+	var allow []check.Allow
+	for _, a := range b.cfg.Audit.AllowOrigins {
+		allow = append(allow, check.Allow{Origin: a.Origin, Reason: a.Reason})
+	}
+	return allow
+}
+
+// prepareAudit audits a page's own bytes as it is made, for a build that
+// lets them go once written: the audit then need not read it back.
+func (b *build) prepareAudit(f *output.File) {
+	b.auditOnce.Do(func() { b.auditAs = check.Options{SiteOrigin: b.origin, AllowOrigins: b.allowOrigins()} })
+	b.cache.auditor.Prepare(f, b.auditAs)
 }
 
 // locate returns the source of the byte at off of an output file: the

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/certiron/certiron-site/internal/banner"
+	"github.com/certiron/certiron-site/internal/check"
 	"github.com/certiron/certiron-site/internal/config"
 	"github.com/certiron/certiron-site/internal/content"
 	"github.com/certiron/certiron-site/internal/diag"
@@ -130,6 +131,9 @@ type hashed struct {
 	scripts, styles []string
 	seenHash        map[string]bool // scripts
 	seenStyle       map[string]bool
+	// auditAs are the audit's settings for Prepare, made once.
+	auditOnce sync.Once
+	auditAs   check.Options
 	// lastScripts and lastStyles are the last page's, all taken.
 	lastScripts, lastStyles []string
 	// templates times each layout's executions (build -v).

@@ -498,10 +498,14 @@ func (b *build) render() bool {
 			}
 			files[i] = f
 			if len(mdErrs[i]) == 0 && b.opt.Emit != nil {
-				if g := b.opt.Emit(f); !b.cache.keep {
+				if g := b.opt.Emit(f); !b.cache.keep && g != f {
 					// A one-off build keeps the stand-in, which reads
-					// the page back if the audit needs it: the build
-					// does not hold its whole output to its end.
+					// the page back only to place a finding: the build
+					// does not hold its whole output to its end, and
+					// the page is audited now, while its bytes are here.
+					if !f.IsLazy() {
+						b.prepareAudit(f)
+					}
 					files[i] = g
 				}
 			}
