@@ -9,13 +9,15 @@ package mark
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html"
+	"iter"
 	"math"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
 )
@@ -128,21 +130,40 @@ type Span struct {
 
 // Map is a page's spans in offset order. It is kept compact (a page has
 // a span per element, and a build holds every page's spans until the
-// audit): 16 bytes a span, none of them a pointer, and each file the
-// spans name listed once. The zero Map has no spans.
+// audit): about four bytes a span, as varints of the differences from
+// the span before, with no pointer; each file the spans name is listed
+// once, and its name is the one string this process keeps for it. The
+// zero Map has no spans.
 type Map struct {
 	files []string
-	spans []span
+	data  []byte
+	n     int
+	last  span // the last span added, which the next is written against
 }
 
-// span is a Span as a Map keeps it: file indexes files, shifted left
-// once, with the low bit set for a raw span. Offsets, lines and columns
-// beyond 2³¹ (no page or source comes near) are held at 2³¹-1.
+// span is a Span as a Map keeps it: file indexes files. Offsets, lines
+// and columns beyond 2³¹ (no page or source comes near) are held at
+// 2³¹-1, negative ones at 0.
 type span struct {
-	off, line, col, file uint32
+	off, line, col int
+	file           int
+	raw            bool
 }
 
-func clamp(v int) uint32 { return uint32(min(max(v, 0), math.MaxInt32)) }
+func clamp(v int) int { return min(max(v, 0), math.MaxInt32) }
+
+// fileNames holds one string per file name spans were made for, so
+// that every page's Map names a file with the same string.
+var fileNames sync.Map
+
+func fileName(s string) string {
+	if v, ok := fileNames.Load(s); ok {
+		return v.(string)
+	}
+	c := strings.Clone(s)
+	v, _ := fileNames.LoadOrStore(c, c)
+	return v.(string)
+}
 
 // MapOf returns the Map of spans, in offset order.
 func MapOf(spans ...Span) Map {
@@ -160,29 +181,78 @@ func (m *Map) Add(s Span) {
 	}
 	if i < 0 {
 		i = len(m.files)
-		m.files = append(m.files, s.Ref.File)
+		m.files = append(m.files, fileName(s.Ref.File))
 	}
-	f := uint32(i) << 1
-	if s.Raw {
+	m.put(span{clamp(s.Off), clamp(s.Ref.Line), clamp(s.Ref.Col), i, s.Raw})
+}
+
+func (m *Map) put(sp span) {
+	f := uint64(sp.file) << 1
+	if sp.raw {
 		f |= 1
 	}
-	m.spans = append(m.spans, span{clamp(s.Off), clamp(s.Ref.Line), clamp(s.Ref.Col), f})
+	m.data = binary.AppendVarint(m.data, int64(sp.off-m.last.off))
+	m.data = binary.AppendVarint(m.data, int64(sp.line-m.last.line))
+	m.data = binary.AppendUvarint(m.data, uint64(sp.col))
+	m.data = binary.AppendUvarint(m.data, f)
+	m.last = sp
+	m.n++
 }
 
 // Len is the number of spans.
-func (m Map) Len() int { return len(m.spans) }
+func (m Map) Len() int { return m.n }
+
+// All yields every span, in offset order.
+func (m Map) All() iter.Seq[Span] {
+	return func(yield func(Span) bool) {
+		for sp := range m.spans() {
+			if !yield(m.span(sp)) {
+				return
+			}
+		}
+	}
+}
+
+// spans yields the spans as kept.
+func (m Map) spans() iter.Seq[span] {
+	return func(yield func(span) bool) {
+		var sp span
+		b := m.data
+		for range m.n {
+			d1, n1 := binary.Varint(b)
+			d2, n2 := binary.Varint(b[n1:])
+			col, n3 := binary.Uvarint(b[n1+n2:])
+			f, n4 := binary.Uvarint(b[n1+n2+n3:])
+			b = b[n1+n2+n3+n4:]
+			sp = span{sp.off + int(d1), sp.line + int(d2), int(col), int(f >> 1), f&1 == 1}
+			if !yield(sp) {
+				return
+			}
+		}
+	}
+}
+
+func (m Map) span(sp span) Span {
+	return Span{Off: sp.off, Ref: Ref{File: m.files[sp.file], Line: sp.line, Col: sp.col}, Raw: sp.raw}
+}
 
 // Span returns the i-th span.
 func (m Map) Span(i int) Span {
-	s := m.spans[i]
-	return Span{Off: int(s.off), Ref: Ref{File: m.files[s.file>>1], Line: int(s.line), Col: int(s.col)}, Raw: s.file&1 == 1}
+	j := 0
+	for sp := range m.spans() {
+		if j == i {
+			return m.span(sp)
+		}
+		j++
+	}
+	panic(fmt.Sprintf("mark: span %d of %d", i, m.n))
 }
 
 // Spans returns every span, in offset order.
 func (m Map) Spans() []Span {
-	out := make([]Span, len(m.spans))
-	for i := range out {
-		out[i] = m.Span(i)
+	out := make([]Span, 0, m.n)
+	for s := range m.All() {
+		out = append(out, s)
 	}
 	return out
 }
@@ -192,14 +262,20 @@ func (m Map) Spans() []Span {
 // one for bytes before any element), or, in raw text, the very line and
 // column.
 func (m Map) At(page []byte, off int) (Ref, bool) {
-	if len(m.spans) == 0 {
+	var s Span
+	have := false
+	for sp := range m.spans() {
+		if sp.off > off {
+			if !have {
+				return m.span(sp).Ref, true // bytes before any element: the first's
+			}
+			break
+		}
+		s, have = m.span(sp), true
+	}
+	if !have {
 		return Ref{}, false
 	}
-	i := sort.Search(len(m.spans), func(i int) bool { return int(m.spans[i].off) > off })
-	if i == 0 {
-		return m.Span(0).Ref, true
-	}
-	s := m.Span(i - 1)
 	r := s.Ref
 	if s.Raw && off <= len(page) {
 		for _, c := range string(page[s.Off:off]) {
@@ -215,12 +291,17 @@ func (m Map) At(page []byte, off int) (Ref, bool) {
 
 // Move shifts the spans that start after off by d bytes, for bytes
 // replaced at off after the marks came out.
-func (m Map) Move(off, d int) {
-	for i := range m.spans {
-		if o := int(m.spans[i].off); o > off {
-			m.spans[i].off = clamp(o + d)
+func (m *Map) Move(off, d int) {
+	var moved Map
+	moved.files = m.files
+	moved.data = make([]byte, 0, len(m.data)+8)
+	for sp := range m.spans() {
+		if sp.off > off {
+			sp.off = clamp(sp.off + d)
 		}
+		moved.put(sp)
 	}
+	*m = moved
 }
 
 var needle = []byte(" " + Attr + "=")

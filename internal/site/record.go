@@ -27,8 +27,8 @@ func (r pageRecord) MarshalBinary() ([]byte, error) {
 	b = wire.Strings(b, r.Styles)
 	files := map[string]uint64{}
 	var names []string
-	for i := range r.Marks.Len() {
-		if s := r.Marks.Span(i); files[s.Ref.File] == 0 {
+	for s := range r.Marks.All() {
+		if files[s.Ref.File] == 0 {
 			names = append(names, s.Ref.File)
 			files[s.Ref.File] = uint64(len(names))
 		}
@@ -36,8 +36,7 @@ func (r pageRecord) MarshalBinary() ([]byte, error) {
 	b = wire.Strings(b, names)
 	b = wire.Uint(b, uint64(r.Marks.Len()))
 	prev := 0
-	for i := range r.Marks.Len() {
-		s := r.Marks.Span(i)
+	for s := range r.Marks.All() {
 		raw := uint64(0)
 		if s.Raw {
 			raw = 1
