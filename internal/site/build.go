@@ -477,6 +477,7 @@ func (b *build) pagesStep() bool {
 		legalPage := p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")
 		v.typo = p.Typographer == nil && !legalPage || p.Typographer != nil && *p.Typographer
 		v.docKey = keyOf(linkKey[:], p.Sum[:], []byte{boolByte(v.toc), boolByte(v.typo)})
+		v.entryKey = listEntryKey(v)
 		v.conv = b.converter(v)
 		b.pages[i] = v
 	})

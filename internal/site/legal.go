@@ -183,6 +183,7 @@ func (b *build) versionView(v *Page, e *legal.Entry) *Page {
 	ver.Parent = v.Parent
 	ver.toc, ver.typo = v.toc, v.typo
 	ver.docKey = keyOf(v.docKey[:], []byte(e.Source), e.Body)
+	ver.entryKey = listEntryKey(ver)
 	// Links resolve from the live page's place, not the archive's.
 	ver.conv = b.versionConverter(v, e.Version)
 	return ver
@@ -199,6 +200,7 @@ func (b *build) redlineView(v *Page, e *legal.Entry) *Page {
 	red.Title = e.Title + ": changes"
 	red.Parent = v.Parent
 	red.docKey = keyOf(v.docKey[:], []byte(e.Source), e.Body, e.Previous.Body)
+	red.entryKey = listEntryKey(red)
 	resolve := b.resolver(v.page)
 	red.conv = func() *docEntry {
 		return b.cache.convert(p.Rel, red.docKey, func() (*markdown.Doc, diag.List) {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"html/template"
@@ -62,6 +63,8 @@ type Page struct {
 	convMu sync.Mutex
 	conved *docEntry
 	docKey [32]byte // hash of everything the converted Markdown came from
+	// entryKey sums up what a list may show of the page (listEntryKey).
+	entryKey [32]byte
 	toc    bool     // the page gets a table of contents
 	typo   bool     // typographic quotes
 	layout string
@@ -698,19 +701,26 @@ func pageKey(b []byte, v *Page) []byte {
 			b = fmt.Appendf(b, " previous %+v", *prev)
 		}
 	}
+	b = append(b, "\x00children"...)
 	for _, c := range v.Pages {
-		// What a list may show of a page: its metadata and its body (a
-		// layout may show .Content of each page it lists).
-		b = append(append(b, "\x00child "...), c.docKey[:]...)
-		b = appendFields(b, c.Title, c.URL, c.Description)
-		b = append(strconv.AppendInt(b, c.Date.UnixNano(), 36), 0)
-		b = append(strconv.AppendInt(b, c.Lastmod.UnixNano(), 36), 0)
-		b = strconv.AppendInt(b, int64(c.Weight), 10)
-		if len(c.Params) > 0 {
-			b = fmt.Appendf(b, "%v", c.Params)
-		}
+		b = append(b, c.entryKey[:]...)
 	}
 	return b
+}
+
+// listEntryKey sums up what a list may show of a page: its metadata and
+// its body (a layout may show .Content of each page it lists). It is
+// worked out once per page, not once per list that shows it.
+func listEntryKey(c *Page) [32]byte {
+	b := append([]byte("child "), c.docKey[:]...)
+	b = appendFields(b, c.Title, c.URL, c.Description)
+	b = append(strconv.AppendInt(b, c.Date.UnixNano(), 36), 0)
+	b = append(strconv.AppendInt(b, c.Lastmod.UnixNano(), 36), 0)
+	b = strconv.AppendInt(b, int64(c.Weight), 10)
+	if len(c.Params) > 0 {
+		b = fmt.Appendf(b, "%v", c.Params)
+	}
+	return sha256.Sum256(b)
 }
 
 // appendFields appends each field with its length, so that no two lists
