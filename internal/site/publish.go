@@ -3,6 +3,7 @@ package site
 import (
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/certiron/certiron-site/internal/config"
@@ -108,10 +109,7 @@ func (b *build) staticCollisions() {
 // GitHub Pages' files; and, there, the meta-refresh pages of config
 // redirects.
 func (b *build) host() {
-	host := map[string]bool{}
-	for _, p := range b.hostFiles() {
-		host[p] = true
-	}
+	hostFiles := b.hostFiles() // two names: compared, not hashed, for every file
 	site := publish.Site{
 		Target:    b.target(),
 		BaseURL:   b.cfg.BaseURL,
@@ -128,7 +126,7 @@ func (b *build) host() {
 	site.Files = make([]publish.File, 0, b.files.Len())
 	site.Files = make([]publish.File, 0, b.files.Len())
 	for _, f := range b.files.Files() {
-		if !host[f.Path] {
+		if !slices.Contains(hostFiles, f.Path) {
 			src := ""
 			if len(f.Sources) > 0 {
 				src = f.Sources[0]
