@@ -3,7 +3,9 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"html/template"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -335,11 +337,23 @@ func (c *cache) listing(dir string) ([]content.Entry, bool) {
 		listed[e.Rel] = true
 	}
 	for rel := range c.changed {
-		if !listed[rel] {
-			return nil, false
-		}
-		if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil || !fi.Mode().IsRegular() {
-			return nil, false
+		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel)))
+		switch {
+		case listed[rel]:
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil, false // removed, or no longer a file
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			// Gone and never listed: an editor's temporary file, saved
+			// and renamed over the page. The listing stands, unless it
+			// was a folder that held listed files.
+			for _, e := range c.entries {
+				if strings.HasPrefix(e.Rel, rel+"/") {
+					return nil, false
+				}
+			}
+		default:
+			return nil, false // something new
 		}
 	}
 	return c.entries, true

@@ -378,3 +378,44 @@ func TestRebuildStaticFiles(t *testing.T) {
 		t.Error("a full build kept stale bytes")
 	}
 }
+
+// TestRebuildEditorSaves: an editor's atomic save (a temporary file
+// written, then renamed over the page) and a folder removed whole, each
+// reported as the watcher reports them, rebuild to what a fresh build
+// makes.
+func TestRebuildEditorSaves(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot+"/themes", root+"/themes")
+	data, _ := os.ReadFile(repoRoot + "/config.toml")
+	writeFile(t, root+"/config.toml", data)
+	copyTree(t, repoRoot+"/content/legal", root+"/content/legal")
+	writeFile(t, root+"/content/_index.md", []byte("+++\ntitle = \"Home\"\n+++\nHome.\n"))
+	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us.\n"))
+	writeFile(t, root+"/content/guide/one.md", []byte("+++\ntitle = \"One\"\n+++\nOne.\n"))
+	b := New(Options{Root: root}, true)
+	if r := b.Build(); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	tmp := root + "/content/.about.md.swp"
+	writeFile(t, tmp, []byte("+++\ntitle = \"About\"\n+++\nAbout us, saved.\n"))
+	if err := os.Rename(tmp, root+"/content/about.md"); err != nil {
+		t.Fatal(err)
+	}
+	r := b.Rebuild([]string{tmp, root + "/content/about.md"})
+	if len(r.Errors) > 0 || !bytes.Contains(r.Files.Get("about/index.html").Data, []byte("About us, saved.")) {
+		t.Errorf("after an atomic save: %v", r.Errors)
+	}
+	if !equalSets(r.Files, Build(Options{Root: root}).Files) {
+		t.Error("after an atomic save, the rebuild differs from a fresh build")
+	}
+	if err := os.RemoveAll(root + "/content/guide"); err != nil {
+		t.Fatal(err)
+	}
+	r = b.Rebuild([]string{root + "/content/guide"})
+	if len(r.Errors) > 0 || r.Files.Get("guide/one/index.html") != nil {
+		t.Errorf("after removing a folder: %v, guide/one still built: %v", r.Errors, r.Files.Get("guide/one/index.html") != nil)
+	}
+	if !equalSets(r.Files, Build(Options{Root: root}).Files) {
+		t.Error("after removing a folder, the rebuild differs from a fresh build")
+	}
+}
