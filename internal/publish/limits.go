@@ -29,7 +29,16 @@ var hostFiles = map[string]bool{"_headers": true, "_redirects": true}
 // limits checks the output against the target's limits.
 func (m *maker) limits() {
 	t := m.s.Target
-	files := append(append([]File(nil), m.s.Files...), m.res.Files...)
+	// The site's files and the host's, without copying the site's.
+	files := func(yield func(int, *File) bool) {
+		for _, l := range [][]File{m.s.Files, m.res.Files} {
+			for i := range l {
+				if !yield(i, &l[i]) {
+					return
+				}
+			}
+		}
+	}
 	cfg := diag.Pos{File: config.File}
 	switch t {
 	case Cloudflare:

@@ -712,7 +712,8 @@ func pageKey(b []byte, v *Page) []byte {
 // its body (a layout may show .Content of each page it lists). It is
 // worked out once per page, not once per list that shows it.
 func listEntryKey(c *Page) [32]byte {
-	b := append([]byte("child "), c.docKey[:]...)
+	kb := keyBufs.Get().(*[]byte)
+	b := append(append((*kb)[:0], "child "...), c.docKey[:]...)
 	b = appendFields(b, c.Title, c.URL, c.Description)
 	b = append(strconv.AppendInt(b, c.Date.UnixNano(), 36), 0)
 	b = append(strconv.AppendInt(b, c.Lastmod.UnixNano(), 36), 0)
@@ -720,7 +721,10 @@ func listEntryKey(c *Page) [32]byte {
 	if len(c.Params) > 0 {
 		b = fmt.Appendf(b, "%v", c.Params)
 	}
-	return sha256.Sum256(b)
+	k := sha256.Sum256(b)
+	*kb = b
+	keyBufs.Put(kb)
+	return k
 }
 
 // appendFields appends each field with its length, so that no two lists
