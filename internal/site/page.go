@@ -65,9 +65,9 @@ type Page struct {
 	docKey [32]byte // hash of everything the converted Markdown came from
 	// entryKey sums up what a list may show of the page (listEntryKey).
 	entryKey [32]byte
-	toc    bool     // the page gets a table of contents
-	typo   bool     // typographic quotes
-	layout string
+	toc      bool // the page gets a table of contents
+	typo     bool // typographic quotes
+	layout   string
 }
 
 // converted returns the page's converted Markdown, converting it on
