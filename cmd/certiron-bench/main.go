@@ -309,39 +309,57 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 		return res, fmt.Errorf("certiron-site published %d pages, the corpus has %d%s", res.Count.Ours, len(plan.Pages), difference("certiron-site", ourPages, "the corpus", urlFiles(plan.Pages)))
 	}
 
-	// Alternating runs: ours clean, Hugo clean, ours into its existing
-	// output, Hugo into its existing output.
+	// Alternating runs: both tools' clean builds, then both tools' builds
+	// into their existing output.
 	var clean, existing, hclean, hexisting []Run
+	// pair runs one tool's build and then the other's, ours first in odd
+	// runs and Hugo first in even ones: a build pays for the file
+	// system's work left by the one before it (a clean build after one
+	// that rewrote every file runs markedly slower on this project's
+	// disks), so neither tool always follows the same one.
+	pair := func(i int, kind string, clean bool, mine, theirsOut *[]Run, ratios *[]float64) error {
+		var r, h Run
+		runOurs := func() error {
+			var err error
+			if r, err = ours(clean); err == nil {
+				*mine = append(*mine, r)
+				fmt.Printf("  %-8s %d  ours %s  GC %4.1f%%\n", kind, i+1, fmtRun(r), 100*r.GCShare)
+			}
+			return err
+		}
+		runHugo := func() error {
+			if hugo == "" {
+				return nil
+			}
+			var err error
+			if h, err = theirs(clean); err == nil {
+				*theirsOut = append(*theirsOut, h)
+				fmt.Printf("  %-8s %d  Hugo %s\n", kind, i+1, fmtRun(h))
+			}
+			return err
+		}
+		first, second := runOurs, runHugo
+		if i%2 == 1 {
+			first, second = runHugo, runOurs
+		}
+		if err := first(); err != nil {
+			return err
+		}
+		if err := second(); err != nil {
+			return err
+		}
+		if hugo != "" {
+			*ratios = append(*ratios, float64(r.Wall)/float64(h.Wall))
+			fmt.Printf("  %-8s %d  ours/Hugo %.2f\n", kind, i+1, float64(r.Wall)/float64(h.Wall))
+		}
+		return nil
+	}
 	for i := range runs {
-		r, err := ours(true)
-		if err != nil {
+		if err := pair(i, "clean", true, &clean, &hclean, &res.CleanRatios); err != nil {
 			return res, err
 		}
-		clean = append(clean, r)
-		fmt.Printf("  clean    %d  ours %s  GC %4.1f%%\n", i+1, fmtRun(r), 100*r.GCShare)
-		if hugo != "" {
-			h, err := theirs(true)
-			if err != nil {
-				return res, err
-			}
-			hclean = append(hclean, h)
-			res.CleanRatios = append(res.CleanRatios, float64(r.Wall)/float64(h.Wall))
-			fmt.Printf("  clean    %d  Hugo %s  ours/Hugo %.2f\n", i+1, fmtRun(h), float64(r.Wall)/float64(h.Wall))
-		}
-		r, err = ours(false)
-		if err != nil {
+		if err := pair(i, "existing", false, &existing, &hexisting, &res.ExistingRatios); err != nil {
 			return res, err
-		}
-		existing = append(existing, r)
-		fmt.Printf("  existing %d  ours %s  GC %4.1f%%\n", i+1, fmtRun(r), 100*r.GCShare)
-		if hugo != "" {
-			h, err := theirs(false)
-			if err != nil {
-				return res, err
-			}
-			hexisting = append(hexisting, h)
-			res.ExistingRatios = append(res.ExistingRatios, float64(r.Wall)/float64(h.Wall))
-			fmt.Printf("  existing %d  Hugo %s  ours/Hugo %.2f\n", i+1, fmtRun(h), float64(r.Wall)/float64(h.Wall))
 		}
 	}
 	res.Clean, res.Existing = summarise(clean), summarise(existing)
