@@ -381,7 +381,8 @@ func (w *Writer) location(p string, kept bool, err error) string {
 }
 
 // Emit adds f, as Add does, and returns a stand-in for it that holds
-// none of its bytes: a Lazy file, with f's sources and marks, that reads
+// none of its bytes (or f itself when f is not to be written: a path
+// written twice, a writer aborted): a Lazy file, with f's sources and marks, that reads
 // them back from where the writer put them (waiting for it to have
 // written them; from dest after Commit), checked against f's SHA-256.
 // A build that keeps the stand-in need not hold its whole output in
@@ -394,7 +395,9 @@ func (w *Writer) Emit(f *File) *File {
 	p := f.Path
 	lz := Lazy(p, len(f.Data), f.Sum(), func() ([]byte, error) { return w.readBack(p) })
 	lz.Sources, lz.Marks = f.Sources, f.Marks
-	w.add(f, lz)
+	if !w.add(f, lz) {
+		return f // not to be written (an error Commit reports): f keeps its bytes
+	}
 	return lz
 }
 
@@ -487,26 +490,28 @@ func sameBytes(name string, data []byte) bool {
 func (w *Writer) Add(f *File) { w.add(f, f) }
 
 // add writes f, and has Commit take as for it: f or Emit's stand-in.
-func (w *Writer) add(f, as *File) {
+// It reports whether f is on its way to be written.
+func (w *Writer) add(f, as *File) bool {
 	if !ValidPath(f.Path) {
 		w.fail(fmt.Errorf("output path %q escapes the output folder", f.Path))
-		return
+		return false
 	}
 	w.sending.RLock()
 	defer w.sending.RUnlock()
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
-		return
+		return false
 	}
 	if _, dup := w.added[f.Path]; dup {
 		w.mu.Unlock()
 		w.fail(fmt.Errorf("output %s written twice", f.Path))
-		return
+		return false
 	}
 	w.added[f.Path] = as
 	w.mu.Unlock()
 	w.next <- f
+	return true
 }
 
 func (w *Writer) fail(err error) {

@@ -186,9 +186,17 @@ func TestEmitStandIn(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	w, _ := NewWriter(dest, nil)
 	lz := w.Emit(&File{Path: "index.html", Data: []byte("x")})
+	// A file the writer will not write (a path twice, a writer aborted)
+	// is handed back as it is, never a stand-in waiting for a write.
+	if twice := w.Emit(&File{Path: "index.html", Data: []byte("y")}); twice.IsLazy() || string(twice.Data) != "y" {
+		t.Errorf("Emit of a path written twice = %+v, want the file itself", twice)
+	}
 	w.Abort()
 	if b, err := lz.Bytes(); err == nil {
 		t.Errorf("a stand-in of an aborted writer reads %q, no error", b)
+	}
+	if late := w.Emit(&File{Path: "late.html", Data: []byte("z")}); late.IsLazy() {
+		t.Error("Emit after Abort returned a stand-in")
 	}
 }
 
