@@ -314,7 +314,14 @@ func Strip(page []byte) ([]byte, Map) {
 	if !bytes.Contains(page, needle) && !bytes.Contains(page, rawOpen) {
 		return page, Map{}
 	}
-	out := make([]byte, 0, len(page))
+	return StripTo(make([]byte, 0, len(page)), page)
+}
+
+// StripTo is Strip appending the page without its markers to dst[:0]
+// (a buffer the caller reuses), which it returns grown as needed; it
+// never returns page itself.
+func StripTo(dst, page []byte) ([]byte, Map) {
+	out := dst[:0]
 	var m Map
 	// The next raw-text marker, found once and kept as page advances
 	// (most pages have few or none: looking for it at every marker

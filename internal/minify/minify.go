@@ -71,16 +71,22 @@ func shared() *tdm.M {
 // without a copy, and may change its bytes: pass a buffer that is not
 // needed afterwards.
 func Page(b []byte) ([]byte, error) {
-	shared()
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	buf.Grow(len(b))
-	// A reader with the bytes in memory (a Buffer) is read as it is.
-	if err := pages.Minify("text/html", buf, bytes.NewBuffer(b)); err != nil {
+	if err := PageTo(buf, b); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+// PageTo is Page writing the minified page into dst, a buffer the
+// caller owns (and may reuse once done with its bytes).
+func PageTo(dst *bytes.Buffer, b []byte) error {
+	shared()
+	dst.Grow(len(b))
+	// A reader with the bytes in memory (a Buffer) is read as it is.
+	return pages.Minify("text/html", dst, bytes.NewBuffer(b))
 }
 
 // Type returns the media type minified for a file name, or "".

@@ -437,6 +437,9 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // keyBufs hold the bytes of a page's key (pageKey) while it is hashed.
 var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
 
+// pageBufs hold a page without its marks while its policy is made.
+var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // render executes every page's layout, minifies it and fills in its CSP,
 // in parallel. Pages whose inputs did not change since the last build are
 // taken from the cache.
@@ -613,14 +616,20 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
 		return rendered{}, e
 	}
-	min, err := minify.Page(buf.Bytes())
-	if err != nil {
+	// The page goes through two pooled buffers (minified, then without
+	// its marks) and is copied once, into its final bytes.
+	min := bufPool.Get().(*bytes.Buffer)
+	min.Reset()
+	defer bufPool.Put(min)
+	if err := minify.PageTo(min, buf.Bytes()); err != nil {
 		return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
 	}
 	// The marks come out first: the scripts and styles are hashed as
 	// they are published. Then the policy takes the placeholder's place,
 	// and the spans after it move with it.
-	data, marks := mark.Strip(min)
+	stripped := pageBufs.Get().(*[]byte)
+	data, marks := mark.StripTo(*stripped, min.Bytes())
+	defer func() { *stripped = data[:0]; pageBufs.Put(stripped) }()
 	// Only the theme's own inline code is trusted: code that came from
 	// content (an error already, at its Markdown line) is never hashed
 	// into the policy.
@@ -631,11 +640,14 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	})
 	scripts, styles := b.cache.hashList(csp.Hashes(sc)), b.cache.hashList(csp.Hashes(st))
 	policy := csp.Strict(scripts, styles).String()
+	var final []byte
 	if i := bytes.Index(data, []byte(banner.Placeholder)); i >= 0 {
-		data = slices.Concat(data[:i], []byte(policy), data[i+len(banner.Placeholder):])
+		final = slices.Concat(data[:i], []byte(policy), data[i+len(banner.Placeholder):])
 		marks.Move(i, len(policy)-len(banner.Placeholder))
+	} else {
+		final = slices.Clone(data)
 	}
-	return rendered{data: data, scripts: scripts, styles: styles, marks: marks}, nil
+	return rendered{data: final, scripts: scripts, styles: styles, marks: marks}, nil
 }
 
 // sourcesOf lists the files a page is made from: its Markdown, its
