@@ -94,6 +94,8 @@ type cache struct {
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
+	// scratch are the render step's slices, for the next build.
+	scratch *scratch
 	// hashLists are the lists of inline-code hashes pages have, once
 	// each (see hashList).
 	hashLists map[string][]string
@@ -756,6 +758,18 @@ func (c *cache) hashList(l []string) []string {
 	}
 	c.hashLists[key] = l
 	return l
+}
+
+// renderScratch returns the render step's slices: the ones the last
+// build used, in a kept build; new ones otherwise.
+func (c *cache) renderScratch() *scratch {
+	if !c.keep {
+		return &scratch{}
+	}
+	if c.scratch == nil {
+		c.scratch = &scratch{}
+	}
+	return c.scratch
 }
 
 // keepFile keeps f, the File made of the page kept at out under key,

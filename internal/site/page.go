@@ -453,11 +453,12 @@ func (b *build) render() bool {
 		return false
 	}
 	n := len(b.pages)
-	outs := make([]rendered, n)
-	errs := make([]*diag.Error, n)
-	mdErrs := make([]diag.List, n)
-	fresh := make([]bool, n)
-	files := make([]*output.File, n)
+	sc := b.cache.renderScratch()
+	outs := resized(&sc.outs, n)
+	errs := resized(&sc.errs, n)
+	mdErrs := resized(&sc.mdErrs, n)
+	fresh := resized(&sc.fresh, n)
+	files := resized(&sc.files, n)
 	for _, v := range b.pages {
 		v.Banner = b.bannerData
 		v.CSP = banner.Placeholder
@@ -568,6 +569,29 @@ func (b *build) render() bool {
 		b.hashes(outs[i])
 	}
 	return true
+}
+
+// scratch are the render step's per-page slices. A kept build keeps
+// them for the next, cleared before use: a rebuild of a large site need
+// not take megabytes of fresh memory for them each time.
+type scratch struct {
+	outs   []rendered
+	errs   []*diag.Error
+	mdErrs []diag.List
+	fresh  []bool
+	files  []*output.File
+}
+
+// resized returns *s with n zero elements, reusing its array when it is
+// large enough.
+func resized[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	} else {
+		*s = (*s)[:n]
+		clear(*s)
+	}
+	return *s
 }
 
 // hashes adds a page's inline hashes to the site's, for _headers.
