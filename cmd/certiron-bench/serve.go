@@ -95,10 +95,6 @@ func serveLoop(bin, site string, n, edits int) (reload, served Latency, err erro
 	}
 	cmd := exec.Command(bin, "serve", "-source", site, "-port", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if os.Getenv("SCRATCH_OUT") != "" {
-		f, _ := os.Create(os.Getenv("SCRATCH_OUT"))
-		cmd.Stdout = f
-	}
 	if err = cmd.Start(); err != nil {
 		return
 	}
