@@ -384,12 +384,7 @@ func TestRebuildStaticFiles(t *testing.T) {
 // reported as the watcher reports them, rebuild to what a fresh build
 // makes.
 func TestRebuildEditorSaves(t *testing.T) {
-	root := t.TempDir()
-	copyTree(t, repoRoot+"/themes", root+"/themes")
-	data, _ := os.ReadFile(repoRoot + "/config.toml")
-	writeFile(t, root+"/config.toml", data)
-	copyTree(t, repoRoot+"/content/legal", root+"/content/legal")
-	writeFile(t, root+"/content/_index.md", []byte("+++\ntitle = \"Home\"\n+++\nHome.\n"))
+	root := repoSite(t)
 	writeFile(t, root+"/content/about.md", []byte("+++\ntitle = \"About\"\n+++\nAbout us.\n"))
 	writeFile(t, root+"/content/guide/one.md", []byte("+++\ntitle = \"One\"\n+++\nOne.\n"))
 	b := New(Options{Root: root}, true)
