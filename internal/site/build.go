@@ -60,8 +60,11 @@ type configured struct {
 	// parse baseURL each time, worked out once: every URL uses them.
 	origin, basePath string
 	src              *source.Tree // the site's files, with config.toml's ignore list
-	date             time.Time    // the build date (midnight UTC)
-	conv             *markdown.Converter
+	// auditAs are the audit's settings for Prepare, made once.
+	auditOnce sync.Once
+	auditAs   check.Options
+	date      time.Time // the build date (midnight UTC)
+	conv      *markdown.Converter
 	// lazyKeys are the keys of the pages the destination already held
 	// (lazy files), by output path, for their marks.
 	lazyMu   sync.Mutex
@@ -128,14 +131,7 @@ type planned struct {
 // hashed is what the render and files steps add besides the files: the
 // hashes of every inline script and style, for _headers.
 type hashed struct {
-	scripts, styles []string
-	seenHash        map[string]bool // scripts
-	seenStyle       map[string]bool
-	// auditAs are the audit's settings for Prepare, made once.
-	auditOnce sync.Once
-	auditAs   check.Options
-	// lastScripts and lastStyles are the last page's, all taken.
-	lastScripts, lastStyles []string
+	scripts, styles hashSet
 	// templates times each layout's executions (build -v).
 	templatesMu sync.Mutex
 	templates   map[string]*TemplateMetric

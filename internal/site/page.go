@@ -596,30 +596,34 @@ func resized[T any](s *[]T, n int) []T {
 
 // hashes adds a page's inline hashes to the site's, for _headers.
 func (b *build) hashes(r rendered) {
-	if b.seenHash == nil {
-		b.seenHash = map[string]bool{}
-		b.seenStyle = map[string]bool{}
+	b.scripts.add(r.scripts)
+	b.styles.add(r.styles)
+}
+
+// hashSet is the distinct hashes of the site's inline scripts (or
+// styles), in the order pages first had them.
+type hashSet struct {
+	list []string
+	seen map[string]bool
+	// last is the last list added: pages side by side mostly have the
+	// same code, and a list already taken is not looked up again.
+	last []string
+}
+
+func (s *hashSet) add(l []string) {
+	if slices.Equal(l, s.last) {
+		return
 	}
-	// Pages side by side mostly have the same code: a list already
-	// taken is not looked up again.
-	if !slices.Equal(r.scripts, b.lastScripts) {
-		for _, h := range r.scripts {
-			if !b.seenHash[h] {
-				b.seenHash[h] = true
-				b.scripts = append(b.scripts, h)
-			}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	for _, h := range l {
+		if !s.seen[h] {
+			s.seen[h] = true
+			s.list = append(s.list, h)
 		}
-		b.lastScripts = r.scripts
 	}
-	if !slices.Equal(r.styles, b.lastStyles) {
-		for _, h := range r.styles {
-			if !b.seenStyle[h] {
-				b.seenStyle[h] = true
-				b.styles = append(b.styles, h)
-			}
-		}
-		b.lastStyles = r.styles
-	}
+	s.last = l
 }
 
 // execute renders one page to its final bytes.

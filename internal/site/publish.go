@@ -113,8 +113,8 @@ func (b *build) host() {
 	site := publish.Site{
 		Target:    b.target(),
 		BaseURL:   b.cfg.BaseURL,
-		Scripts:   b.scripts,
-		Styles:    b.styles,
+		Scripts:   b.scripts.list,
+		Styles:    b.styles.list,
 		PolicyPos: diag.Pos{File: b.theme.Dir + "/layouts/partials/head.html"},
 		Headers:   b.cfg.Headers,
 		Redirects: b.cfg.Redirects,

@@ -311,7 +311,7 @@ func (b *Builder) build() *Result {
 		r.Files = bd.files
 	}
 	r.Sources = bd.sources()
-	r.Scripts, r.Styles = bd.scripts, bd.styles
+	r.Scripts, r.Styles = bd.scripts.list, bd.styles.list
 	for _, m := range bd.templates {
 		r.Templates = append(r.Templates, *m)
 	}
