@@ -60,15 +60,15 @@ type configured struct {
 	// parse baseURL each time, worked out once: every URL uses them.
 	origin, basePath string
 	src              *source.Tree // the site's files, with config.toml's ignore list
-	// auditAs are the audit's settings for Prepare, made once.
-	auditOnce sync.Once
-	auditAs   check.Options
-	date      time.Time // the build date (midnight UTC)
-	conv      *markdown.Converter
+	date             time.Time    // the build date (midnight UTC)
+	conv             *markdown.Converter
 	// lazyKeys are the keys of the pages the destination already held
 	// (lazy files), by output path, for their marks.
 	lazyMu   sync.Mutex
 	lazyKeys map[string][32]byte
+	// auditAs are the audit's settings for Prepare, made once.
+	auditOnce sync.Once
+	auditAs   check.Options
 }
 
 // themed is what the theme step makes.
