@@ -94,6 +94,7 @@ type cache struct {
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
+	sitemap    []byte
 	// scratch are the render step's slices, for the next build.
 	scratch *scratch
 	// hashLists are the lists of inline-code hashes pages have, once
@@ -104,7 +105,6 @@ type cache struct {
 	// byRel is the last build's pages by Rel, and byRelOf those pages.
 	byRel   map[string]*content.Page
 	byRelOf []*content.Page
-	sitemap []byte
 }
 
 // minified returns the minified bytes of an asset, minifying it only
@@ -704,7 +704,6 @@ func (c *cache) flush() {
 	_ = c.disk.Trim()
 }
 
-// touch records a use; c.mu is held.
 // pagesByRel returns pages by their Rel, and whether the pages are the
 // last build's in name and URL, index by index. A kept build whose pages
 // are the last build's, but for a few that changed in place (an edit:
