@@ -118,26 +118,24 @@ func (s *Set) Len() int { return len(s.files) }
 func (s *Set) Paths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sorted == nil && len(s.plannedOrder) == len(s.files) {
+	switch {
+	case s.sorted != nil:
+	case s.planned != nil && len(s.plannedOrder) == len(s.files):
 		s.sorted = s.plannedOrder // Put takes only planned paths, each once
-	}
-	if s.sorted == nil && s.plannedOrder != nil {
+	case s.planned != nil:
 		// Some planned paths are not put (yet): those that are, in order.
-		ps := make([]string, 0, len(s.files))
+		s.sorted = make([]string, 0, len(s.files))
 		for _, p := range s.plannedOrder {
 			if s.files[p] != nil {
-				ps = append(ps, p)
+				s.sorted = append(s.sorted, p)
 			}
 		}
-		s.sorted = ps
-	}
-	if s.sorted == nil || len(s.sorted) != len(s.files) {
-		ps := make([]string, 0, len(s.files))
+	default:
+		s.sorted = make([]string, 0, len(s.files))
 		for p := range s.files {
-			ps = append(ps, p)
+			s.sorted = append(s.sorted, p)
 		}
-		sort.Strings(ps)
-		s.sorted = ps
+		sort.Strings(s.sorted)
 	}
 	return s.sorted
 }
@@ -381,12 +379,12 @@ func (w *Writer) location(p string, kept bool, err error) string {
 }
 
 // Emit adds f, as Add does, and returns a stand-in for it that holds
-// none of its bytes (or f itself when f is not to be written: a path
-// written twice, a writer aborted): a Lazy file, with f's sources and marks, that reads
-// them back from where the writer put them (waiting for it to have
-// written them; from dest after Commit), checked against f's SHA-256.
-// A build that keeps the stand-in need not hold its whole output in
-// memory to its end.
+// none of its bytes: a Lazy file, with f's sources and marks, that
+// reads them back from where the writer put them (waiting for it to
+// have written them; from dest after Commit), checked against f's
+// SHA-256. A build that keeps the stand-in need not hold its whole
+// output in memory to its end. A file the writer will not write (a path
+// written twice, a writer aborted) is handed back as it is.
 func (w *Writer) Emit(f *File) *File {
 	if f.lazy {
 		w.Add(f)
