@@ -199,6 +199,49 @@ func (m *Map) put(sp span) {
 	m.n++
 }
 
+// Encoded is what m holds, as a store keeps it: the files its spans
+// name, how many spans there are, and their bytes.
+func (m Map) Encoded() (files []string, n int, data []byte) { return m.files, m.n, m.data }
+
+// Decode returns the Map whose Encoded gave files, n and data, or false
+// for bytes that are not n spans over those files as Add writes them
+// (a damaged record), never a Map that could make At fail.
+func Decode(files []string, n int, data []byte) (Map, bool) {
+	m := Map{files: files, data: data, n: n}
+	for i, f := range files {
+		files[i] = fileName(f)
+	}
+	b := data
+	for range n {
+		d1, n1 := binary.Varint(b)
+		if n1 <= 0 {
+			return Map{}, false
+		}
+		d2, n2 := binary.Varint(b[n1:])
+		if n2 <= 0 {
+			return Map{}, false
+		}
+		col, n3 := binary.Uvarint(b[n1+n2:])
+		if n3 <= 0 {
+			return Map{}, false
+		}
+		f, n4 := binary.Uvarint(b[n1+n2+n3:])
+		if n4 <= 0 {
+			return Map{}, false
+		}
+		b = b[n1+n2+n3+n4:]
+		sp := span{m.last.off + int(d1), m.last.line + int(d2), int(col), int(f >> 1), f&1 == 1}
+		if sp.off != clamp(sp.off) || sp.line != clamp(sp.line) || col > math.MaxInt32 || f>>1 >= uint64(len(files)) {
+			return Map{}, false
+		}
+		m.last = sp
+	}
+	if len(b) != 0 {
+		return Map{}, false
+	}
+	return m, true
+}
+
 // Len is the number of spans.
 func (m Map) Len() int { return m.n }
 

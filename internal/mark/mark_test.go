@@ -1,6 +1,7 @@
 package mark
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -120,5 +121,32 @@ func TestMapCompact(t *testing.T) {
 	big := MapOf(Span{Off: math.MaxInt, Ref: Ref{File: "x", Line: math.MaxInt, Col: -4}})
 	if s := big.Span(0); s.Off != 1<<31-1 || s.Ref.Line != 1<<31-1 || s.Ref.Col != 0 {
 		t.Errorf("clamped span = %+v", s)
+	}
+}
+
+// TestDecode: a Map's encoded form decodes to the same Map; any cut of
+// its bytes, a span naming a file not listed, or a byte too many is
+// refused.
+func TestDecode(t *testing.T) {
+	m := MapOf(
+		Span{Off: 0, Ref: Ref{File: "a.html", Line: 1, Col: 1}},
+		Span{Off: 300, Ref: Ref{File: "b.md", Line: 90, Col: 4}, Raw: true},
+		Span{Off: 301, Ref: Ref{File: "a.html", Line: 2, Col: 7}},
+	)
+	files, n, data := m.Encoded()
+	got, ok := Decode(append([]string(nil), files...), n, data)
+	if !ok || fmt.Sprint(got.Spans()) != fmt.Sprint(m.Spans()) {
+		t.Fatalf("Decode = %v, %v; want %v", got.Spans(), ok, m.Spans())
+	}
+	for cut := range len(data) {
+		if _, ok := Decode(files, n, data[:cut]); ok {
+			t.Errorf("spans cut to %d of %d bytes decoded", cut, len(data))
+		}
+	}
+	if _, ok := Decode(files[:1], n, data); ok {
+		t.Error("a span naming a file not listed decoded")
+	}
+	if _, ok := Decode(files, n, append(data[:len(data):len(data)], 0)); ok {
+		t.Error("spans with a byte too many decoded")
 	}
 }

@@ -11,42 +11,24 @@ import (
 )
 
 // A warm build reads thousands of page records from the disk cache, so
-// they have a binary form of their own (package wire), each span's file
-// an index into the record's list of files. It reads back exactly what
+// they have a binary form of their own (package wire), the position
+// marks as their Map keeps them. It reads back exactly what
 // was written (nil for an empty list, as gob does); the store's checksum
 // has already refused damaged bytes, and a record that still does not
 // parse is an error, never a panic.
 
 // MarshalBinary encodes the record (its Sum is computed, not taken), with the SHA-256 of its Data.
 func (r pageRecord) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, len(r.Data)+16*r.Marks.Len()+96)
+	b := make([]byte, 0, len(r.Data)+5*r.Marks.Len()+96)
 	b = wire.Bytes(b, r.Data)
 	sum := sha256.Sum256(r.Data)
 	b = append(b, sum[:]...)
 	b = wire.Strings(b, r.Scripts)
 	b = wire.Strings(b, r.Styles)
-	files := map[string]uint64{}
-	var names []string
-	for s := range r.Marks.All() {
-		if files[s.Ref.File] == 0 {
-			names = append(names, s.Ref.File)
-			files[s.Ref.File] = uint64(len(names))
-		}
-	}
-	b = wire.Strings(b, names)
-	b = wire.Uint(b, uint64(r.Marks.Len()))
-	prev := 0
-	for s := range r.Marks.All() {
-		raw := uint64(0)
-		if s.Raw {
-			raw = 1
-		}
-		b = wire.Int(b, s.Off-prev)
-		b = wire.Uint(b, (files[s.Ref.File]-1)<<1|raw)
-		b = wire.Int(b, s.Ref.Line)
-		b = wire.Int(b, s.Ref.Col)
-		prev = s.Off
-	}
+	files, n, spans := r.Marks.Encoded()
+	b = wire.Strings(b, files)
+	b = wire.Uint(b, uint64(n))
+	b = wire.Bytes(b, spans)
 	return appendDiags(b, r.Warnings), nil
 }
 
@@ -57,17 +39,11 @@ func (r *pageRecord) UnmarshalBinary(b []byte) error {
 	copy(r.Sum[:], d.Fixed(len(r.Sum)))
 	r.Scripts = d.Strings()
 	r.Styles = d.Strings()
-	names := d.Strings()
-	r.Marks = mark.Map{}
-	off := 0
-	for range d.Count(4) {
-		off += d.Int()
-		f := d.Uint()
-		if f>>1 >= uint64(len(names)) {
-			d.Fail()
-			break
-		}
-		r.Marks.Add(mark.Span{Off: off, Ref: mark.Ref{File: names[f>>1], Line: d.Int(), Col: d.Int()}, Raw: f&1 == 1})
+	files := d.Strings()
+	n := d.Count(4) // a span takes four bytes at least
+	var ok bool
+	if r.Marks, ok = mark.Decode(files, n, d.Bytes()); !ok {
+		d.Fail()
 	}
 	r.Warnings = readDiags(d)
 	return d.Done()
