@@ -446,7 +446,7 @@ func (b *build) pagesStep() bool {
 		h := sha256.New()
 		var buf []byte
 		for _, p := range pages {
-			buf = append(append(append(append(buf[:0], p.Rel...), 0), p.URL...), 0)
+			buf = appendFields(buf[:0], p.Rel, p.URL)
 			h.Write(buf)
 		}
 		h.Sum(b.cache.urlsKey[:0])
@@ -456,7 +456,7 @@ func (b *build) pagesStep() bool {
 	h.Write(b.cache.urlsKey[:])
 	var buf []byte
 	for _, a := range b.tree.Assets {
-		buf = append(append(append(append(buf[:0], a.Source...), 0), a.OutPath...), 0)
+		buf = appendFields(buf[:0], a.Source, a.OutPath)
 		h.Write(buf)
 	}
 	var linkKey [32]byte
