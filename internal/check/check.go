@@ -46,9 +46,10 @@ type Options struct {
 	BasePath string
 	// Locate maps the byte at off of output file outPath to the source
 	// that made it (the builder knows, from the marks its templates and
-	// Markdown put on every element). Without it (or when it returns
-	// false) findings point into the output file.
-	Locate func(outPath string, off int) (diag.Pos, bool)
+	// Markdown put on every element); data gives the file's bytes, read
+	// once for all its findings, if Locate needs them. Without it (or
+	// when it returns false) findings point into the output file.
+	Locate func(outPath string, data func() ([]byte, error), off int) (diag.Pos, bool)
 	// Missing are output paths known to be missing for a reason reported
 	// elsewhere (a page that did not build): references to them are not
 	// findings.
@@ -450,11 +451,14 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 					}
 				}
 				o := outcome{ans: ans}
+				// Placing a finding may need the file's bytes (a lazy
+				// file's are read back): read once for all of them.
+				data := sync.OnceValues(f.Bytes)
 				for _, fd := range findings {
-					o.errs = append(o.errs, &diag.Error{Pos: a.pos(f, fd.off), Rule: fd.rule, Msg: fd.msg})
+					o.errs = append(o.errs, &diag.Error{Pos: a.pos(f, data, fd.off), Rule: fd.rule, Msg: fd.msg})
 				}
 				for _, al := range fa.allowed {
-					o.allowed = append(o.allowed, AllowedUse{Pos: a.pos(f, al.off), Origin: al.origin, Reason: a.allow[al.origin]})
+					o.allowed = append(o.allowed, AllowedUse{Pos: a.pos(f, data, al.off), Origin: al.origin, Reason: a.allow[al.origin]})
 				}
 				outcomes[i] = o
 			}
@@ -561,14 +565,15 @@ func (a *auditor) policy(text string) csp.Policy {
 	return p
 }
 
-func (a *auditor) pos(f *output.File, off int) diag.Pos {
+// pos places the byte at off of f, whose bytes data gives.
+func (a *auditor) pos(f *output.File, data func() ([]byte, error), off int) diag.Pos {
 	if a.opt.Locate != nil {
-		if p, ok := a.opt.Locate(f.Path, off); ok {
+		if p, ok := a.opt.Locate(f.Path, data, off); ok {
 			return p
 		}
 	}
-	data, _ := f.Bytes()
-	line, col := diag.LineCol(data, off)
+	b, _ := data() // a file that cannot be read has its finding
+	line, col := diag.LineCol(b, off)
 	return diag.Pos{File: a.opt.OutputPrefix + f.Path, Line: line, Col: col}
 }
 

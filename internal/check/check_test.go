@@ -400,7 +400,7 @@ func TestPrepare(t *testing.T) {
 	data := page(`<a href="/nowhere/">x</a><img src="https://x.example/p.gif">`)
 	// Findings are placed without the page's bytes, as a build places
 	// them (through its marks).
-	locate := func(_ string, off int) (diag.Pos, bool) { return diag.Pos{File: "x.md", Line: off}, true }
+	locate := func(_ string, _ func() ([]byte, error), off int) (diag.Pos, bool) { return diag.Pos{File: "x.md", Line: off}, true }
 	opt := Options{SiteOrigin: "https://certiron.io", Locate: locate}
 	want := Run(func() *output.Set {
 		s := output.NewSet()
@@ -435,5 +435,23 @@ func TestPrepare(t *testing.T) {
 		if got := au.Run(set, opt).Errors.Error(); got != want || reads != 1 {
 			t.Errorf("%s: %d reads, errors\n%s\nwant\n%s", tt.name, reads, got, want)
 		}
+	}
+}
+
+// TestFindingsReadOnce: the findings of a lazy file are placed with its
+// bytes read back once, however many there are.
+func TestFindingsReadOnce(t *testing.T) {
+	data := []byte(`<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'"></head><body><a href="/a/">a</a><a href="/b/">b</a><a href="/c/">c</a></body></html>`)
+	reads := 0
+	set := output.NewSet()
+	set.Add(output.Lazy("index.html", len(data), sha256.Sum256(data), func() ([]byte, error) { reads++; return data, nil }))
+	locate := func(_ string, bytes func() ([]byte, error), off int) (diag.Pos, bool) {
+		b, err := bytes()
+		line, col := diag.LineCol(b, off)
+		return diag.Pos{File: "x.md", Line: line, Col: col}, err == nil
+	}
+	rep := new(Auditor).Run(set, Options{SiteOrigin: "https://certiron.io", Locate: locate})
+	if len(rep.Errors) != 3 || reads != 2 { // once to audit it, once to place its findings
+		t.Errorf("%d findings, %d reads of the file; want 3 and 2", len(rep.Errors), reads)
 	}
 }

@@ -79,12 +79,12 @@ func (b *build) prepareAudit(f *output.File) {
 // line its marks name for a page (to the character in the text of an
 // inline script or style, which pages publish as the theme writes them),
 // the file's own line for a file copied as it is.
-func (b *build) locate(outPath string, off int) (diag.Pos, bool) {
+func (b *build) locate(outPath string, bytesOf func() ([]byte, error), off int) (diag.Pos, bool) {
 	f := b.files.Get(outPath)
 	if f == nil || len(f.Sources) == 0 {
 		return diag.Pos{}, false
 	}
-	data, err := f.Bytes()
+	data, err := bytesOf()
 	if err != nil {
 		return diag.Pos{}, false
 	}
