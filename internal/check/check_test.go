@@ -400,7 +400,9 @@ func TestPrepare(t *testing.T) {
 	data := page(`<a href="/nowhere/">x</a><img src="https://x.example/p.gif">`)
 	// Findings are placed without the page's bytes, as a build places
 	// them (through its marks).
-	locate := func(_ string, _ func() ([]byte, error), off int) (diag.Pos, bool) { return diag.Pos{File: "x.md", Line: off}, true }
+	locate := func(_ string, _ func() ([]byte, error), off int) (diag.Pos, bool) {
+		return diag.Pos{File: "x.md", Line: off}, true
+	}
 	opt := Options{SiteOrigin: "https://certiron.io", Locate: locate}
 	want := Run(func() *output.Set {
 		s := output.NewSet()
