@@ -213,28 +213,11 @@ func Decode(files []string, n int, data []byte) (Map, bool) {
 	}
 	b := data
 	for range n {
-		d1, n1 := binary.Varint(b)
-		if n1 <= 0 {
+		sp, rest, ok := nextSpan(b, m.last)
+		if !ok || sp.off != clamp(sp.off) || sp.line != clamp(sp.line) || sp.col != clamp(sp.col) || sp.file < 0 || sp.file >= len(files) {
 			return Map{}, false
 		}
-		d2, n2 := binary.Varint(b[n1:])
-		if n2 <= 0 {
-			return Map{}, false
-		}
-		col, n3 := binary.Uvarint(b[n1+n2:])
-		if n3 <= 0 {
-			return Map{}, false
-		}
-		f, n4 := binary.Uvarint(b[n1+n2+n3:])
-		if n4 <= 0 {
-			return Map{}, false
-		}
-		b = b[n1+n2+n3+n4:]
-		sp := span{m.last.off + int(d1), m.last.line + int(d2), int(col), int(f >> 1), f&1 == 1}
-		if sp.off != clamp(sp.off) || sp.line != clamp(sp.line) || col > math.MaxInt32 || f>>1 >= uint64(len(files)) {
-			return Map{}, false
-		}
-		m.last = sp
+		b, m.last = rest, sp
 	}
 	if len(b) != 0 {
 		return Map{}, false
@@ -262,17 +245,35 @@ func (m Map) spans() iter.Seq[span] {
 		var sp span
 		b := m.data
 		for range m.n {
-			d1, n1 := binary.Varint(b)
-			d2, n2 := binary.Varint(b[n1:])
-			col, n3 := binary.Uvarint(b[n1+n2:])
-			f, n4 := binary.Uvarint(b[n1+n2+n3:])
-			b = b[n1+n2+n3+n4:]
-			sp = span{sp.off + int(d1), sp.line + int(d2), int(col), int(f >> 1), f&1 == 1}
+			sp, b, _ = nextSpan(b, sp) // put wrote them, or Decode checked them
 			if !yield(sp) {
 				return
 			}
 		}
 	}
+}
+
+// nextSpan reads the span put wrote after prev at the start of b, and
+// returns the rest of b; false for bytes that are no span.
+func nextSpan(b []byte, prev span) (span, []byte, bool) {
+	off, n1 := binary.Varint(b)
+	if n1 <= 0 {
+		return span{}, nil, false
+	}
+	line, n2 := binary.Varint(b[n1:])
+	if n2 <= 0 {
+		return span{}, nil, false
+	}
+	b = b[n1+n2:]
+	col, n3 := binary.Uvarint(b)
+	if n3 <= 0 {
+		return span{}, nil, false
+	}
+	f, n4 := binary.Uvarint(b[n3:])
+	if n4 <= 0 {
+		return span{}, nil, false
+	}
+	return span{prev.off + int(off), prev.line + int(line), int(col), int(f >> 1), f&1 == 1}, b[n3+n4:], true
 }
 
 func (m Map) span(sp span) Span {
