@@ -6,6 +6,7 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -397,6 +398,20 @@ type htmlRenderer struct{}
 func (htmlRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindHTMLInline, renderHTML)
 	reg.Register(kindHTMLBlock, renderHTML)
+	reg.Register(east.KindTaskCheckBox, renderTaskCheckBox)
+}
+
+// renderTaskCheckBox writes a task's box with its boolean attributes
+// bare, as the published page has them: pages are not minified whole.
+func renderTaskCheckBox(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		if node.(*east.TaskCheckBox).IsChecked {
+			_, _ = w.WriteString(`<input checked disabled type="checkbox"> `)
+		} else {
+			_, _ = w.WriteString(`<input disabled type="checkbox"> `)
+		}
+	}
+	return ast.WalkContinue, nil
 }
 
 func renderHTML(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

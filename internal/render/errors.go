@@ -223,11 +223,11 @@ func (t *Theme) stubSet(layout string) (*template.Template, error) {
 	for _, n := range t.funcNames {
 		funcs[n] = func(...any) any { return nil }
 	}
-	common, errs := t.parseCommon(funcs)
+	common, errs := t.parseCommon(funcs, t.marked)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	set, e := t.parseLayout(common, file{layout, layout + ".html"})
+	set, e := t.parseLayout(common, file{layout, layout + ".html"}, t.marked)
 	if e != nil {
 		return nil, e
 	}

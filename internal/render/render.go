@@ -22,13 +22,18 @@ type Theme struct {
 	// Dir is the theme's site-relative folder, e.g. "themes/certiron".
 	Dir     string
 	layouts map[string]*template.Template // "single" / "legal/single" → set
-	useBase map[string]bool               // layout defines blocks for baseof
+	// compact are the sets parsed from the files minified (see
+	// compactTemplate), for the layouts whose every file could be.
+	compact map[string]*template.Template
+	useBase map[string]bool // layout defines blocks for baseof
 	// Sources holds each template file's bytes by site-relative path.
 	Sources map[string][]byte
 	// marked is each file as parsed: with a mark.Attr on every start tag
 	// its text writes (see markTemplate), and inserts says where.
 	marked  map[string][]byte
 	inserts map[string][]insertion
+	// minified is each marked file minified, if it could be.
+	minified map[string][]byte
 
 	// common maps the name each shared file is parsed under ("baseof",
 	// "head" for partials/head.html) to its path inside layouts/.
@@ -50,14 +55,16 @@ type file struct{ name, path string }
 // reported with its file and line.
 func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.List) {
 	t := &Theme{
-		Dir:     "themes/" + name,
-		layouts: map[string]*template.Template{},
-		useBase: map[string]bool{},
-		Sources: map[string][]byte{},
-		marked:  map[string][]byte{},
-		inserts: map[string][]insertion{},
-		defined: map[string]map[string]string{},
-		located: map[*template.Error]diag.Pos{},
+		Dir:      "themes/" + name,
+		layouts:  map[string]*template.Template{},
+		compact:  map[string]*template.Template{},
+		useBase:  map[string]bool{},
+		Sources:  map[string][]byte{},
+		marked:   map[string][]byte{},
+		minified: map[string][]byte{},
+		inserts:  map[string][]insertion{},
+		defined:  map[string]map[string]string{},
+		located:  map[*template.Error]diag.Pos{},
 	}
 	for f := range funcs {
 		t.funcNames = append(t.funcNames, f)
@@ -85,6 +92,9 @@ func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.L
 		}
 		t.Sources[t.path(f)] = b
 		t.marked[t.path(f)], t.inserts[t.path(f)] = markTemplate(b, t.path(f))
+		if m, ok := compactTemplate(t.marked[t.path(f)]); ok {
+			t.minified[t.path(f)] = m
+		}
 		name := strings.TrimSuffix(f, ".html")
 		if f == "baseof.html" || strings.HasPrefix(f, "partials/") {
 			t.common = append(t.common, file{strings.TrimPrefix(name, "partials/"), f})
@@ -93,17 +103,30 @@ func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.L
 		}
 	}
 	var errs diag.List
-	common, errs := t.parseCommon(funcs)
+	common, errs := t.parseCommon(funcs, t.marked)
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	// The minified files, parsed the same way; a file the parser takes
+	// as written but not minified is used as written.
+	var compactCommon *template.Template
+	if t.minifiedAll(t.common) {
+		if c, errs := t.parseCommon(funcs, t.minified); len(errs) == 0 {
+			compactCommon = c
+		}
+	}
 	for _, l := range layouts {
-		set, err := t.parseLayout(common, l)
+		set, err := t.parseLayout(common, l, t.marked)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		t.layouts[l.name] = set
+		if compactCommon != nil && t.minifiedAll([]file{l}) {
+			if c, err := t.parseLayout(compactCommon, l, t.minified); err == nil {
+				t.compact[l.name] = c
+			}
+		}
 		t.useBase[l.name] = set.Lookup("baseof") != nil && bytes.Contains(t.Sources[t.path(l.path)], []byte("define"))
 		defined := map[string]string{}
 		for _, tm := range set.Templates() {
@@ -119,26 +142,38 @@ func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.L
 	return t, nil
 }
 
-// parseCommon parses baseof and the partials into one set, the base of
-// every layout's set.
-func (t *Theme) parseCommon(funcs template.FuncMap) (*template.Template, diag.List) {
+// minifiedAll reports whether every one of files was minified.
+func (t *Theme) minifiedAll(files []file) bool {
+	for _, f := range files {
+		if _, ok := t.minified[t.path(f.path)]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// parseCommon parses baseof and the partials, their texts taken from
+// texts (the files marked, or marked and minified), into one set, the
+// base of every layout's set.
+func (t *Theme) parseCommon(funcs template.FuncMap, texts map[string][]byte) (*template.Template, diag.List) {
 	var errs diag.List
 	common := template.New("").Funcs(funcs)
 	for _, f := range t.common {
-		if _, err := common.New(f.name).Parse(string(t.marked[t.path(f.path)])); err != nil {
+		if _, err := common.New(f.name).Parse(string(texts[t.path(f.path)])); err != nil {
 			errs = append(errs, t.parseError(err, f))
 		}
 	}
 	return common, errs
 }
 
-// parseLayout returns a copy of common with layout l added.
-func (t *Theme) parseLayout(common *template.Template, l file) (*template.Template, *diag.Error) {
+// parseLayout returns a copy of common with layout l added, its text
+// taken from texts.
+func (t *Theme) parseLayout(common *template.Template, l file, texts map[string][]byte) (*template.Template, *diag.Error) {
 	set, err := common.Clone()
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: t.path(l.path)}, "%v", err)
 	}
-	if _, err := set.New(l.name).Parse(string(t.marked[t.path(l.path)])); err != nil {
+	if _, err := set.New(l.name).Parse(string(texts[t.path(l.path)])); err != nil {
 		return nil, t.parseError(err, l)
 	}
 	return set, nil
@@ -172,6 +207,27 @@ func (t *Theme) Execute(w io.Writer, layout string, data any) error {
 		return t.execError(err, layout, name)
 	}
 	return nil
+}
+
+// ExecuteCompact runs layout with data into buf, from the theme's files
+// minified as it loaded when it can: minified reports whether the page
+// needs no minifying. When the minified files cannot make the page (a
+// layout with a file that could not be minified, or a failure), the
+// files as written make it, into buf reset: a failure is then reported
+// as Execute reports it, at the line and column of the file as written.
+func (t *Theme) ExecuteCompact(buf *bytes.Buffer, layout string, data any) (minified bool, err error) {
+	if set := t.compact[layout]; set != nil {
+		name := layout
+		if t.useBase[layout] {
+			name = "baseof"
+		}
+		start := buf.Len()
+		if set.ExecuteTemplate(buf, name, data) == nil {
+			return true, nil
+		}
+		buf.Truncate(start)
+	}
+	return false, t.Execute(buf, layout, data)
 }
 
 // path is the site-relative path of a file inside layouts/.

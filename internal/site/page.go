@@ -632,7 +632,13 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	buf.Reset()
 	defer bufPool.Put(buf)
 	start := time.Now()
-	err := b.theme.Execute(buf, layout, v)
+	var minified bool
+	var err error
+	if b.opt.MinifyWhole {
+		err = b.theme.Execute(buf, layout, v)
+	} else {
+		minified, err = b.theme.ExecuteCompact(buf, layout, v)
+	}
 	b.timeTemplate(layout, time.Since(start))
 	if err != nil {
 		var l diag.List
@@ -644,19 +650,28 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
 		return rendered{}, e
 	}
-	// The page goes through two pooled buffers (minified, then without
-	// its marks) and is copied once, into its final bytes.
-	min := bufPool.Get().(*bytes.Buffer)
-	min.Reset()
-	defer bufPool.Put(min)
-	if err := minify.PageTo(min, buf.Bytes()); err != nil {
-		return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
+	// A page made from the theme's files minified as it loaded needs
+	// only the white space next to its blocks taken out (between the
+	// Markdown's blocks, where an action's output meets the file's
+	// text), in place; one made from files as written is minified whole.
+	// The page goes through pooled buffers (minified if need be, then
+	// without its marks) and is copied once, into its final bytes.
+	page := buf
+	if minified {
+		buf.Truncate(len(minify.Compact(buf.Bytes())))
+	} else {
+		page = bufPool.Get().(*bytes.Buffer)
+		page.Reset()
+		defer bufPool.Put(page)
+		if err := minify.PageTo(page, buf.Bytes()); err != nil {
+			return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
+		}
 	}
 	// The marks come out first: the scripts and styles are hashed as
 	// they are published. Then the policy takes the placeholder's place,
 	// and the spans after it move with it.
 	stripped := pageBufs.Get().(*[]byte)
-	data, marks := mark.StripTo(*stripped, min.Bytes())
+	data, marks := mark.StripTo(*stripped, page.Bytes())
 	defer func() { *stripped = data[:0]; pageBufs.Put(stripped) }()
 	// Only the theme's own inline code is trusted: code that came from
 	// content (an error already, at its Markdown line) is never hashed
@@ -717,7 +732,7 @@ func (b *build) pageFile(out string, r rendered) *output.File {
 // siteKey hashes what every page depends on: config, theme, menus.
 func (b *build) siteKey() [32]byte {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%v|%d|%+v|%+v|%+v|%s", b.opt.Drafts, b.site.Year, b.menuMain, b.menuFooter, b.bannerData, b.date.Format(time.DateOnly)+b.assetKey())
+	fmt.Fprintf(&buf, "%v|%v|%d|%+v|%+v|%+v|%s", b.opt.Drafts, b.opt.MinifyWhole, b.site.Year, b.menuMain, b.menuFooter, b.bannerData, b.date.Format(time.DateOnly)+b.assetKey())
 	return keyOf(b.cfgKey[:], b.themeKey[:], buf.Bytes())
 }
 

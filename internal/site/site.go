@@ -54,6 +54,10 @@ type Options struct {
 	// to: a page the cache knows and the destination already holds, as
 	// its manifest vouches, is not even read (see output.Lazy).
 	Output Output
+	// MinifyWhole minifies every page whole, made from the theme's files
+	// as written, as builds did before the files were minified as the
+	// theme loads: slower, the same in meaning, for comparing the two.
+	MinifyWhole bool
 }
 
 // Output is what a build needs of its destination (an output.Writer).
