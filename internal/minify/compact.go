@@ -81,6 +81,16 @@ func Compact(b []byte) []byte {
 			r, afterBlock = end, false
 			continue
 		}
+		if r+1 < len(b) && (b[r+1] == '!' || b[r+1] == '?' || b[r+1] == '/' && r+2 < len(b) && !isLetter(b[r+2])) {
+			// A doctype, or what a browser reads as a comment, to its '>'.
+			end := len(b)
+			if k := bytes.IndexByte(b[r+1:], '>'); k >= 0 {
+				end = r + 1 + k + 1
+			}
+			w += copy(b[w:], b[r:end])
+			r, afterBlock = end, false
+			continue
+		}
 		name, closing, ok := tagName(b[r:])
 		if !ok {
 			b[w] = '<'

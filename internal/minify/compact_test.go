@@ -75,8 +75,31 @@ func FuzzCompact(f *testing.F) {
 		if again := Compact(bytes.Clone(c)); !bytes.Equal(again, c) {
 			t.Fatalf("not idempotent: %q then %q", c, again)
 		}
+		// A '<' inside a tag ("<a<p>") is read one way by a browser and
+		// another by the minifier; neither the Markdown renderer (which
+		// escapes it) nor the sanitizer (which writes tags anew) makes
+		// one, so the minifier is no judge of what Compact makes of it.
+		if ltInTag(s) {
+			return
+		}
 		checkSameMinified(t, []byte(s))
 	})
+}
+
+func ltInTag(s string) bool {
+	in := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			if in {
+				return true
+			}
+			in = true
+		case '>':
+			in = false
+		}
+	}
+	return false
 }
 
 func BenchmarkCompact(b *testing.B) {
