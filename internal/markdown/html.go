@@ -2,7 +2,10 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark/ast"
@@ -95,8 +98,33 @@ type inlineVerdict struct {
 	errs, warns []string
 }
 
-// maxInlineVerdicts bounds the memo of inline tags.
-const maxInlineVerdicts = 4096
+// memo remembers a value by the text it was made from, for at most
+// maxMemo texts of at most maxMemoKey bytes each; safe for concurrent use.
+type memo[V any] struct {
+	m sync.Map
+	n atomic.Int32
+}
+
+const (
+	maxMemo    = 4096
+	maxMemoKey = 1024
+)
+
+func (m *memo[V]) load(key []byte) (V, bool) {
+	if v, ok := m.m.Load(string(key)); ok {
+		return v.(V), true
+	}
+	var zero V
+	return zero, false
+}
+
+func (m *memo[V]) store(key []byte, v V) {
+	if len(key) <= maxMemoKey && m.n.Load() < maxMemo {
+		if _, loaded := m.m.LoadOrStore(string(key), v); !loaded {
+			m.n.Add(1)
+		}
+	}
+}
 
 // rawHTML filters an inline tag (goldmark gives each one its own node:
 // <sub> and </sub> are two).
@@ -120,9 +148,7 @@ func (st *state) filterInline(f *fragment) []byte {
 		return st.filter(f)
 	}
 	at := st.pos(f.off(0))
-	key := string(f.text)
-	if v, ok := c.inline.Load(key); ok {
-		iv := v.(*inlineVerdict)
+	if iv, ok := c.inline.load(f.text); ok {
 		for _, m := range iv.errs {
 			st.errs.Add(at, "%s", m)
 		}
@@ -146,11 +172,7 @@ func (st *state) filterInline(f *fragment) []byte {
 		}
 		iv.warns = append(iv.warns, e.Msg)
 	}
-	if c.inlineN.Load() < maxInlineVerdicts {
-		if _, loaded := c.inline.LoadOrStore(key, iv); !loaded {
-			c.inlineN.Add(1)
-		}
-	}
+	c.inline.store(f.text, iv)
 	return html
 }
 
@@ -240,7 +262,13 @@ func (st *state) filter(f *fragment) []byte {
 	case mode == HTMLAll:
 		return bytes.ReplaceAll(markRaw(f.text[:cut], marks), []byte{0}, []byte("\uFFFD"))
 	}
-	return st.c.safe.SanitizeBytes(f.text[:cut])
+	text := f.text[:cut]
+	if out, ok := st.c.sanitized.load(text); ok {
+		return out
+	}
+	out := st.c.safe.SanitizeBytes(text)
+	st.c.sanitized.store(text, out)
+	return out
 }
 
 // rawMark is where a mark goes in a piece of raw HTML kept as written:
@@ -327,10 +355,21 @@ func isJavaScript(u string) bool {
 
 // explain warns of what the HTMLSafe policy removes from one tag.
 func (st *state) explain(t html.Token, tag []byte, p diag.Pos) {
-	out := st.c.safe.SanitizeBytes(tag)
+	msgs, ok := st.c.explained.load(tag)
+	if !ok {
+		msgs = st.c.explanation(t, tag)
+		st.c.explained.store(tag, msgs)
+	}
+	for _, m := range msgs {
+		st.warns.Add(p, "%s", m)
+	}
+}
+
+// explanation is what explain warns of tag, t as tokenized.
+func (c *Converter) explanation(t html.Token, tag []byte) []string {
+	out := c.safe.SanitizeBytes(tag)
 	if len(out) == 0 {
-		st.warns.Add(p, "raw HTML <%s> left out: the %q HTML setting keeps only %s", t.Data, HTMLSafe, safeList)
-		return
+		return []string{fmt.Sprintf("raw HTML <%s> left out: the %q HTML setting keeps only %s", t.Data, HTMLSafe, safeList)}
 	}
 	kept := map[string]bool{}
 	z := html.NewTokenizer(bytes.NewReader(out))
@@ -338,11 +377,13 @@ func (st *state) explain(t html.Token, tag []byte, p diag.Pos) {
 	for _, a := range z.Token().Attr {
 		kept[a.Key] = true
 	}
+	var msgs []string
 	for _, a := range t.Attr {
 		if !kept[a.Key] {
-			st.warns.Add(p, "attribute %q of <%s> left out: the %q HTML setting keeps no attribute but abbr's title", a.Key, t.Data, HTMLSafe)
+			msgs = append(msgs, fmt.Sprintf("attribute %q of <%s> left out: the %q HTML setting keeps no attribute but abbr's title", a.Key, t.Data, HTMLSafe))
 		}
 	}
+	return msgs
 }
 
 // htmlIDs claims the ids a kept tag gives: id, and name on <a>.

@@ -14,7 +14,6 @@ import (
 	"html"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -58,11 +57,16 @@ type Converter struct {
 	// inline remembers what filter made of each inline tag ("<sub>",
 	// "</sub>"): they repeat all over a site, and tokenizing and
 	// sanitizing each again is most of the cost of raw HTML.
-	inline  sync.Map // tag text → *inlineVerdict
-	inlineN atomic.Int32
-	plain   goldmark.Markdown // without typographic quotes
-	typo    goldmark.Markdown // with typographic quotes
-	bufPool sync.Pool
+	inline memo[*inlineVerdict] // tag text → verdict
+	// explained and sanitized remember, under "safe", what the policy
+	// says of one tag (the warnings of explain) and what it makes of one
+	// piece of raw HTML: both depend on the text alone, and the same
+	// tags and blocks repeat across a site's pages.
+	explained memo[[]string]
+	sanitized memo[[]byte]
+	plain     goldmark.Markdown // without typographic quotes
+	typo      goldmark.Markdown // with typographic quotes
+	bufPool   sync.Pool
 }
 
 // New builds a Converter.

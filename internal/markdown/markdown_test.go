@@ -198,6 +198,32 @@ func TestRawHTML(t *testing.T) {
 	}
 }
 
+// TestRawHTMLRemembered: what the "safe" policy makes of a block and
+// says of its tags is remembered by the text, and told again at each
+// place it is written: the same block in two files, and twice in one,
+// is published the same and warned of at each of its own tags.
+func TestRawHTMLRemembered(t *testing.T) {
+	c := New(Options{})
+	block := "<details open>\n<summary lang=\"en\">More</summary>\ntext\n</details>\n"
+	a, _ := c.Convert([]byte(block), ConvertOptions{File: "a.md"})
+	b, _ := c.Convert([]byte("Intro.\n\n"+block+"\nMiddle.\n\n"+block), ConvertOptions{File: "b.md"})
+	again, _ := c.Convert([]byte(block), ConvertOptions{File: "a.md"})
+	var got []string
+	for _, d := range []*Doc{a, b, again} {
+		for _, w := range d.Warnings {
+			got = append(got, w.Pos.String())
+		}
+	}
+	want := []string{"a.md:1:1", "a.md:2:1", "b.md:3:1", "b.md:4:1", "b.md:10:1", "b.md:11:1", "a.md:1:1", "a.md:2:1"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("warnings at %v, want %v", got, want)
+	}
+	kept := "<details>\n<summary>More</summary>\ntext\n</details>"
+	if !strings.Contains(string(a.HTML), kept) || strings.Count(string(b.HTML), kept) != 2 || string(again.HTML) != string(a.HTML) {
+		t.Errorf("published %q, %q and %q", a.HTML, b.HTML, again.HTML)
+	}
+}
+
 // TestPositions checks that every finding is at its file line (the body
 // starts on line 11) and column, counted in characters.
 func TestPositions(t *testing.T) {
