@@ -12,12 +12,13 @@ type goal struct {
 	clean, existing float64 // ours/Hugo wall time, clean and into the existing output
 	rss             float64 // ours/Hugo peak RSS
 	reload          float64 // serve save → reload event, ms
+	warm            float64 // warm build after a one-page change, over the clean build
 }
 
 // goals are issue 13's, by corpus size; any size has the GC goal.
 var goals = map[int]goal{
 	1000:  {clean: 0.35, existing: 0.35, reload: 50},
-	10000: {clean: 0.40, existing: 0.40, rss: 0.25, reload: 100},
+	10000: {clean: 0.40, existing: 0.40, rss: 0.25, reload: 100, warm: 0.05},
 }
 
 const (
@@ -25,7 +26,6 @@ const (
 	// growthSlack is how much worse than linear the growth may be: the
 	// 10,000-page build ≤ 10.5× the 1,000-page one.
 	growthSlack = 1.05
-	warmGoal    = 0.05 // warm build after a one-page change, over the clean build
 )
 
 // thousands writes n with thousands separators: 10,000.
@@ -106,7 +106,7 @@ func printReport(w io.Writer, rep Report) {
 		mreload := met(r.Reload.Median, g.reload)
 		t.add(p+", serve: save → reload event, median", fmt.Sprintf("%.1f ms", r.Reload.Median), hs, "–", goalCell(g.reload, " ms"), mreload)
 		if r.Warm != nil {
-			t.add(p+", warm build after a one-page change, median", msCell(r.Warm.WallMedian)+fmt.Sprintf(" (%.3f× the clean build)", r.WarmRatio), "–", "–", fmt.Sprintf("≤ %.2f× the clean build", warmGoal), met(r.WarmRatio, warmGoal))
+			t.add(p+", warm build after a one-page change, median", msCell(r.Warm.WallMedian)+fmt.Sprintf(" (%.3f× the clean build)", r.WarmRatio), "–", "–", goalCell(g.warm, "× the clean build"), met(r.WarmRatio, g.warm))
 		}
 	}
 	if g := rep.Growth; g != nil {
