@@ -29,13 +29,22 @@ type Claim struct {
 // reach the disk or the dev server.
 type Plan struct {
 	claims map[string][]Claim
+	// slab holds the first claim of each path, so that a path claimed
+	// once (almost all) takes no allocation of its own.
+	slab []Claim
 	// sum hashes every claim in the order made, for CheckAgainst.
 	sum hash.Hash
 	buf []byte
 }
 
 // NewPlan returns an empty plan.
-func NewPlan() *Plan { return &Plan{claims: map[string][]Claim{}, sum: sha256.New()} }
+func NewPlan() *Plan { return NewPlanSize(0) }
+
+// NewPlanSize returns an empty plan with room for about n paths (the
+// last build's count).
+func NewPlanSize(n int) *Plan {
+	return &Plan{claims: make(map[string][]Claim, n), slab: make([]Claim, 0, n), sum: sha256.New()}
+}
 
 // Claim records that origin will produce path. The same origin claiming
 // a path twice is one claim.
@@ -45,7 +54,17 @@ func (p *Plan) Claim(path string, origin diag.Pos, what string) {
 			return
 		}
 	}
-	p.claims[path] = append(p.claims[path], Claim{Path: path, Origin: origin, What: what})
+	c := Claim{Path: path, Origin: origin, What: what}
+	if cs := p.claims[path]; len(cs) > 0 {
+		p.claims[path] = append(cs, c)
+	} else {
+		if len(p.slab) == cap(p.slab) {
+			p.slab = make([]Claim, 0, max(256, cap(p.slab)))
+		}
+		p.slab = append(p.slab, c)
+		n := len(p.slab)
+		p.claims[path] = p.slab[n-1 : n : n] // a second claim is appended elsewhere
+	}
 	b := append(append(p.buf[:0], path...), 0)
 	b = append(append(b, origin.File...), 0)
 	b = strconv.AppendInt(append(strconv.AppendInt(b, int64(origin.Line), 10), ':'), int64(origin.Col), 10)
@@ -78,6 +97,9 @@ func (p *Plan) CheckAgainst(prev *Checked) (*Set, diag.List, *Checked) {
 	}
 	return set, nil, &Checked{key: key, planned: set.planned, order: set.plannedOrder}
 }
+
+// Len is the number of paths claimed.
+func (p *Plan) Len() int { return len(p.claims) }
 
 // Claimed reports whether anything claimed path.
 func (p *Plan) Claimed(path string) bool { return len(p.claims[path]) > 0 }

@@ -273,7 +273,7 @@ func (b *build) planFiles() bool {
 	if b.tree == nil || b.theme == nil {
 		return false
 	}
-	plan := output.NewPlan()
+	plan := output.NewPlanSize(b.cache.planned)
 	for _, v := range b.pages {
 		if p := v.page; p.OutPath != "" { // else its url or name had errors of its own
 			plan.Claim(p.OutPath, p.Origin(), "page "+p.URL)
@@ -296,6 +296,7 @@ func (b *build) planFiles() bool {
 	plan.Claim("robots.txt", diag.Pos{File: config.File}, "robots.txt")
 	b.planHost(plan)
 	b.plan = plan
+	b.cache.planned = plan.Len()
 	var errs diag.List
 	var checked *output.Checked
 	b.files, errs, checked = plan.CheckAgainst(b.cache.checked)

@@ -88,8 +88,10 @@ type cache struct {
 	unread  int
 	putOnce sync.Once
 	putters sync.WaitGroup
-	// checked is the last build's verdict on its output plan.
+	// checked is the last build's verdict on its output plan; planned,
+	// how many paths it claimed.
 	checked *output.Checked
+	planned int
 	// assets are the theme's assets as last minified: source, result.
 	assets map[string][2][]byte
 	// sitemap is the last sitemap.xml and the key of what it lists.

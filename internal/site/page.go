@@ -22,6 +22,7 @@ import (
 	"github.com/certiron/certiron-site/internal/mark"
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/publish"
 )
 
 // Page is what a layout sees as ".": the page, the site and the banner.
@@ -580,6 +581,8 @@ type scratch struct {
 	mdErrs []diag.List
 	fresh  []bool
 	files  []*output.File
+	// host is the list of files handed to the host's files' maker.
+	host []publish.File
 }
 
 // resized returns *s with n zero elements, reusing its array when it is

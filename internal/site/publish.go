@@ -123,8 +123,12 @@ func (b *build) host() {
 	for _, a := range b.assets {
 		fingerprinted[a.out] = true
 	}
-	site.Files = make([]publish.File, 0, b.files.Len())
-	site.Files = make([]publish.File, 0, b.files.Len())
+	// The list is the kept build's from the last time, cleared: the
+	// host's files are made of it and keep none of it.
+	sc := b.cache.renderScratch()
+	clear(sc.host[:cap(sc.host)]) // no file of the last build is held by it
+	site.Files = slices.Grow(sc.host[:0], b.files.Len())
+	defer func() { sc.host = site.Files }()
 	for _, f := range b.files.Files() {
 		if !slices.Contains(hostFiles, f.Path) {
 			src := ""
