@@ -152,6 +152,33 @@ func (t *Theme) minifiedAll(files []file) bool {
 	return true
 }
 
+// Unchanged reports whether the theme's layouts folder in src holds
+// exactly the files the theme was loaded from, byte for byte: a theme
+// loaded with functions that look up what they need at each call can
+// then serve another build as it is, parsed and escaped already.
+func (t *Theme) Unchanged(src *source.Tree) bool {
+	l := src.Walk(t.Dir + "/layouts")
+	if len(l.Errors) > 0 {
+		return false
+	}
+	n := 0
+	for _, lf := range l.Files {
+		if !strings.HasSuffix(lf.Rel, ".html") {
+			continue
+		}
+		n++
+		was, ok := t.Sources[t.path(lf.Rel)]
+		if !ok {
+			return false
+		}
+		b, err := src.Read(lf)
+		if err != nil || !bytes.Equal(b, was) {
+			return false
+		}
+	}
+	return n == len(t.Sources)
+}
+
 // parseCommon parses baseof and the partials, their texts taken from
 // texts (the files marked, or marked and minified), into one set, the
 // base of every layout's set.

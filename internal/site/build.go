@@ -210,11 +210,21 @@ func (b *build) loadConfig() bool {
 }
 
 func (b *build) loadTheme() bool {
-	theme, errs := render.Load(b.src, b.cfg.Theme, b.funcs())
-	if len(errs) > 0 {
-		// The content is still loaded and converted, to report its
-		// errors too; nothing is rendered.
-		return b.fail(errs)
+	// The functions look up this build at each call, so a theme that
+	// did not change serves the next build as it is.
+	b.cache.funcsFor.Store(b)
+	theme := b.cache.theme
+	if theme == nil || theme.Dir != "themes/"+b.cfg.Theme || !theme.Unchanged(b.src) {
+		var errs diag.List
+		b.cache.theme = nil
+		if theme, errs = render.Load(b.src, b.cfg.Theme, b.cache.funcs()); len(errs) > 0 {
+			// The content is still loaded and converted, to report its
+			// errors too; nothing is rendered.
+			return b.fail(errs)
+		}
+		if b.cache.keep {
+			b.cache.theme = theme
+		}
 	}
 	for _, need := range []string{"single", "list", "404"} {
 		if !theme.Has(need) {
@@ -346,14 +356,20 @@ func (b *build) put(f *output.File) {
 }
 
 // funcs are the template functions themes can use.
-func (b *build) funcs() template.FuncMap {
-	return template.FuncMap{
-		"relURL": func(p string) string { return b.relURL(p) },
-		"absURL": func(p string) string { return b.absURL(p) },
-		"asset":  b.asset,
-		// replace is strings.ReplaceAll, for class names from paths.
-		"replace": strings.ReplaceAll,
-	}
+// funcs are the theme's functions, made once for the cache: each calls
+// the build running (funcsFor), so a theme loaded by one build serves
+// the next.
+func (c *cache) funcs() template.FuncMap {
+	c.funcsOnce.Do(func() {
+		c.funcMap = template.FuncMap{
+			"relURL": func(p string) string { return c.funcsFor.Load().relURL(p) },
+			"absURL": func(p string) string { return c.funcsFor.Load().absURL(p) },
+			"asset":  func(name string) (Asset, error) { return c.funcsFor.Load().asset(name) },
+			// replace is strings.ReplaceAll, for class names from paths.
+			"replace": strings.ReplaceAll,
+		}
+	})
+	return c.funcMap
 }
 
 func (b *build) relURL(p string) string {

@@ -24,6 +24,7 @@ import (
 	"github.com/certiron/certiron-site/internal/markdown"
 	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/render"
 	"github.com/certiron/certiron-site/internal/source"
 	"github.com/certiron/certiron-site/internal/store"
 )
@@ -88,6 +89,13 @@ type cache struct {
 	unread  int
 	putOnce sync.Once
 	putters sync.WaitGroup
+	// theme is the last theme loaded, in a kept build, for the next
+	// if its files did not change; its functions (funcs) call the build
+	// in funcsFor.
+	theme     *render.Theme
+	funcsOnce sync.Once
+	funcMap   template.FuncMap
+	funcsFor  atomic.Pointer[build]
 	// checked is the last build's verdict on its output plan; planned,
 	// how many paths it claimed.
 	checked *output.Checked

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"os"
 	"path"
 	"testing"
 
@@ -58,5 +59,50 @@ func TestCompactPagesMeanTheSame(t *testing.T) {
 			t.Errorf("%s: %d pages are %d bytes, minified whole %d", name, pages, newSize, oldSize)
 		}
 		t.Logf("%s: %d pages, %d bytes (minified whole: %d)", name, pages, newSize, oldSize)
+	}
+}
+
+// TestThemeKeptAcrossRebuilds: a rebuild takes the theme the last build
+// loaded when its layouts did not change, and its functions then work
+// for the rebuild (a new baseURL reaches every canonical link); an edited
+// layout is loaded again.
+func TestThemeKeptAcrossRebuilds(t *testing.T) {
+	root := repoSite(t)
+	bd := New(Options{Root: root}, true)
+	if r := bd.Build(); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	first := bd.cache.theme
+	if first == nil {
+		t.Fatal("a kept build kept no theme")
+	}
+	cfg := root + "/config.toml"
+	data, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, bytes.Replace(data, []byte(`baseURL = "https://certiron.io/"`), []byte(`baseURL = "https://example.net/docs/"`), 1))
+	r := bd.Rebuild([]string{cfg})
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if bd.cache.theme != first {
+		t.Error("an unchanged theme was loaded again")
+	}
+	home, _ := r.Files.Get("index.html").Bytes()
+	if !bytes.Contains(home, []byte(`<link rel="canonical" href="https://example.net/docs/">`)) || !bytes.Contains(home, []byte(`href="/docs/favicon.svg"`)) {
+		t.Errorf("the kept theme's functions still answer for the last build:\n%s", home)
+	}
+
+	head := root + "/themes/certiron/layouts/partials/head.html"
+	src, _ := os.ReadFile(head)
+	writeFile(t, head, bytes.Replace(src, []byte(`<meta name="color-scheme" content="light dark">`), []byte(`<meta name="color-scheme" content="light">`), 1))
+	r = bd.Rebuild([]string{head})
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if bd.cache.theme == first {
+		t.Error("an edited theme was not loaded again")
+	}
+	home, _ = r.Files.Get("index.html").Bytes()
+	if !bytes.Contains(home, []byte(`<meta name="color-scheme" content="light">`)) {
+		t.Errorf("the edited layout is not in the page:\n%s", home)
 	}
 }
