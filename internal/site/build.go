@@ -479,10 +479,23 @@ func (b *build) pagesStep() bool {
 	var linkKey [32]byte
 	h.Sum(linkKey[:0])
 
+	// A page the last build made a view of, the same parsed page under
+	// the same link key, has the same URLs and keys: they are taken from
+	// that view, not worked out again (a rebuild of a large site).
+	var last map[*content.Page]*Page
+	if b.cache.keep && b.cache.viewsKey == linkKey {
+		last = b.cache.views
+	}
 	b.views = make(map[*content.Page]*Page, len(pages))
 	b.pages = make([]*Page, len(pages))
 	parallel(len(pages), func(i int) {
 		p := pages[i]
+		if old := last[p]; old != nil {
+			v := viewAgain(old)
+			v.conv = b.converter(v)
+			b.pages[i] = v
+			return
+		}
 		v := b.view(p)
 		v.toc = p.Kind == content.Single && (p.TOC != nil && *p.TOC || p.TOC == nil && (p.Section == "legal" || strings.HasPrefix(p.Section, "legal/")))
 		// Legal text is reproduced character for character: no
@@ -499,6 +512,9 @@ func (b *build) pagesStep() bool {
 		if p.Rel == PolicyPage {
 			b.policy = b.pages[i]
 		}
+	}
+	if b.cache.keep {
+		b.cache.views, b.cache.viewsKey = b.views, linkKey
 	}
 	b.link()
 	b.legalPages()

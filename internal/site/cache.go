@@ -96,6 +96,10 @@ type cache struct {
 	funcsOnce sync.Once
 	funcMap   template.FuncMap
 	funcsFor  atomic.Pointer[build]
+	// views are the last kept build's views of its pages, made under
+	// the link key viewsKey.
+	views    map[*content.Page]*Page
+	viewsKey [32]byte
 	// checked is the last build's verdict on its output plan; planned,
 	// how many paths it claimed.
 	checked *output.Checked

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"os"
+	"strings"
 	"path"
 	"testing"
 
@@ -104,5 +105,36 @@ func TestThemeKeptAcrossRebuilds(t *testing.T) {
 	home, _ = r.Files.Get("index.html").Bytes()
 	if !bytes.Contains(home, []byte(`<meta name="color-scheme" content="light">`)) {
 		t.Errorf("the edited layout is not in the page:\n%s", home)
+	}
+}
+
+// TestRebuildViewsFollowEdits: a rebuild takes the URLs and keys of an
+// unchanged page from the last build's view of it, never those of a
+// page that changed: a new title (from front matter, or from the first
+// heading of a page without one) reaches the page and its section's list.
+func TestRebuildViewsFollowEdits(t *testing.T) {
+	root := repoSite(t)
+	writeFile(t, root+"/content/docs/_index.md", []byte("+++\ntitle = \"Docs\"\n+++\nAll.\n"))
+	writeFile(t, root+"/content/docs/a.md", []byte("+++\ntitle = \"Alpha\"\n+++\nA.\n"))
+	writeFile(t, root+"/content/docs/b.md", []byte("# Beta\n\nB.\n"))
+	bd := New(Options{Root: root}, true)
+	if r := bd.Build(); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	for _, edit := range []struct{ file, text, want string }{
+		{"a.md", "+++\ntitle = \"Alpha two\"\n+++\nA.\n", "Alpha two"},
+		{"b.md", "# Beta two\n\nB.\n", "Beta two"},
+	} {
+		f := root + "/content/docs/" + edit.file
+		writeFile(t, f, []byte(edit.text))
+		r := bd.Rebuild([]string{f})
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		list, _ := r.Files.Get("docs/index.html").Bytes()
+		page, _ := r.Files.Get("docs/" + strings.TrimSuffix(edit.file, ".md") + "/index.html").Bytes()
+		if !bytes.Contains(list, []byte(">"+edit.want+"</a>")) || !bytes.Contains(page, []byte("<title>"+edit.want+" · ")) {
+			t.Errorf("after editing %s, %q is not in the list or the page:\n%s\n%s", edit.file, edit.want, list, page)
+		}
 	}
 }

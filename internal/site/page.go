@@ -145,11 +145,16 @@ func (b *build) view(p *content.Page) *Page {
 	if title == "" {
 		title = defaultTitle(p)
 	}
-	v := &Page{
+	return newView(p, title, b.relURL(p.URL), b.absURL(p.URL))
+}
+
+// newView is a view of p with the title and URLs worked out for it.
+func newView(p *content.Page, title, url, permalink string) *Page {
+	return &Page{
 		Title:       title,
 		Description: p.Description,
-		URL:         b.relURL(p.URL),
-		Permalink:   b.absURL(p.URL),
+		URL:         url,
+		Permalink:   permalink,
 		Kind:        string(p.Kind),
 		Section:     p.Section,
 		IsHome:      p.Kind == content.Home,
@@ -160,6 +165,15 @@ func (b *build) view(p *content.Page) *Page {
 		Source:      p.Source,
 		page:        p,
 	}
+}
+
+// viewAgain is a new view of the page old shows, with what old worked
+// out from the page and the link key: its title, URLs and keys. The
+// rest of a view is the build's own (its place among the pages, what
+// it renders to).
+func viewAgain(old *Page) *Page {
+	v := newView(old.page, old.Title, old.URL, old.Permalink)
+	v.toc, v.typo, v.docKey, v.entryKey = old.toc, old.typo, old.docKey, old.entryKey
 	return v
 }
 
