@@ -3,8 +3,8 @@ package site
 import (
 	"bytes"
 	"os"
-	"strings"
 	"path"
+	"strings"
 	"testing"
 
 	"github.com/certiron/certiron-site/internal/corpus"
