@@ -399,7 +399,7 @@ func (st *state) autoLink(n *ast.AutoLink) {
 // attributes, whatever its filter.
 func (st *state) mark(n ast.Node, p diag.Pos) {
 	if st.opt.Marks {
-		n.SetAttributeString(mark.Attr, []byte(mark.Value(p)))
+		n.SetAttributeString(mark.Attr, mark.Value(p)) // a string is rendered as it is, without a copy
 	}
 }
 
