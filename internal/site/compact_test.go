@@ -27,6 +27,7 @@ func TestCompactPagesMeanTheSame(t *testing.T) {
 	for name, root := range map[string]string{
 		"real site":      repoSite(t),
 		"all constructs": extract(t, "testdata/sites/all-constructs.txtar"),
+		"odd theme":      extract(t, "testdata/sites/odd-theme.txtar"),
 		"corpus":         corpusDir,
 	} {
 		whole := Build(Options{Root: root, MinifyWhole: true})
