@@ -148,6 +148,7 @@ func run(args []string) error {
 	noHugo := fs.Bool("no-hugo", false, "measure certiron-site alone")
 	oldHugo := fs.Bool("allow-old-hugo", false, "compare with a Hugo older than "+wantHugo+" rather than refuse")
 	keep := fs.Bool("keep", false, "keep the generated sites and outputs (the folder is printed) to inspect them")
+	pgo := fs.String("pgo", "", "measure nothing: profile our clean build and our build into the existing output of each corpus, and merge the profiles into this file (make pgo writes cmd/certiron-site/default.pgo)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -173,14 +174,14 @@ func run(args []string) error {
 		Runs:    *runs,
 	}
 	hugo := ""
-	if !*noHugo {
+	if !*noHugo && *pgo == "" {
 		h, err := findHugo(*hugoFlag, *oldHugo)
 		if err != nil {
 			return err
 		}
 		hugo, rep.Hugo, rep.HugoPath = h.path, h.version, h.path
 		fmt.Printf("comparing with %s (%s)\n", rep.Hugo, rep.HugoPath)
-	} else {
+	} else if *pgo == "" {
 		fmt.Println("-no-hugo: measuring certiron-site alone")
 	}
 
@@ -200,6 +201,9 @@ func run(args []string) error {
 		return fmt.Errorf("building certiron-site: %w", err)
 	}
 
+	if *pgo != "" {
+		return writePGO(work, *repo, bin, sizes, *pgo)
+	}
 	for _, n := range sizes {
 		fmt.Printf("\n== %s pages\n", thousands(n))
 		res, err := measure(work, *repo, bin, hugo, n, *runs, *edits)
@@ -240,14 +244,56 @@ func run(args []string) error {
 	return nil
 }
 
-func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
-	opt := corpus.Options{Pages: n, Seed: 1}
-	res := Result{Pages: n}
+// corpusOptions are the n-page corpus's.
+func corpusOptions(n int) corpus.Options { return corpus.Options{Pages: n, Seed: 1} }
+
+// writeSite writes the n-page corpus with the repository's theme.
+func writeSite(work, repo string, n int) (string, error) {
 	site := filepath.Join(work, fmt.Sprintf("site-%d", n))
-	if err := corpus.Write(site, opt); err != nil {
-		return res, err
+	if err := corpus.Write(site, corpusOptions(n)); err != nil {
+		return "", err
 	}
-	if err := corpus.CopyDir(filepath.Join(repo, "themes"), filepath.Join(site, "themes")); err != nil {
+	return site, corpus.CopyDir(filepath.Join(repo, "themes"), filepath.Join(site, "themes"))
+}
+
+// writePGO profiles our clean build and our build into the existing
+// output of each corpus and merges the profiles into out, the profile
+// the Go compiler optimizes the command with (profile-guided
+// optimization): what the builds spend their time on is what it inlines
+// and devirtualizes.
+func writePGO(work, repo, bin string, sizes []int, out string) error {
+	var profiles []string
+	for _, n := range sizes {
+		site, err := writeSite(work, repo, n)
+		if err != nil {
+			return err
+		}
+		dest := filepath.Join(work, fmt.Sprintf("out-%d", n))
+		for _, kind := range []string{"clean", "existing"} {
+			prof := filepath.Join(work, fmt.Sprintf("cpu-%d-%s.pprof", n, kind))
+			cmd := exec.Command(bin, "build", "-cache", "off", "-source", site, "-dest", dest, "-cpuprofile", prof)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("%s pages, %s build: %v\n%s", thousands(n), kind, err, msg)
+			}
+			fmt.Printf("profiled the %s build of %s pages\n", kind, thousands(n))
+			profiles = append(profiles, prof)
+		}
+	}
+	merged, err := exec.Command("go", append([]string{"tool", "pprof", "-proto"}, profiles...)...).Output()
+	if err != nil {
+		return fmt.Errorf("merging the profiles: %w", err)
+	}
+	if err := os.WriteFile(out, merged, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", out, len(merged))
+	return nil
+}
+
+func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
+	res := Result{Pages: n}
+	site, err := writeSite(work, repo, n)
+	if err != nil {
 		return res, err
 	}
 	hsite := ""
@@ -283,10 +329,9 @@ func measure(work, repo, bin, hugo string, n, runs, edits int) (Result, error) {
 	if _, err := ours(true); err != nil {
 		return res, err
 	}
-	plan := corpus.Plan(opt)
+	plan := corpus.Plan(corpusOptions(n))
 	res.Count.Expected = len(plan.Pages)
 	var ourPages, hugoPages []string
-	var err error
 	if ourPages, err = countPages(ourDest, plan.Aliases); err != nil {
 		return res, err
 	}
