@@ -133,6 +133,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		if res.PolicyLength > 0 {
 			fmt.Fprintf(stderr, "  Content-Security-Policy header: %d characters\n", res.PolicyLength)
 		}
+		if len(res.AsWritten) > 0 {
+			fmt.Fprintf(stderr, "  theme files used as written, their pages minified whole (an action right after < or &, or inside an HTML comment): %s\n", strings.Join(res.AsWritten, ", "))
+		}
 		if n := min(10, len(res.Templates)); n > 0 {
 			fmt.Fprintf(stderr, "  slowest templates (%d layouts ran; a page taken from the cache runs none):\n", len(res.Templates))
 			for _, m := range res.Templates[:n] {

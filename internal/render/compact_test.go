@@ -71,6 +71,9 @@ func TestExecuteCompact(t *testing.T) {
 			t.Errorf("ExecuteCompact(%s) = %q, %v; want %q, %v", tt.layout, got, minified, tt.want, tt.minified)
 		}
 	}
+	if got := strings.Join(th.AsWritten(), " "); got != "themes/t/layouts/standalone.html" {
+		t.Errorf("AsWritten() = %s, want the file with an action in a comment", got)
+	}
 	var buf bytes.Buffer
 	buf.WriteString("kept")
 	_, err := th.ExecuteCompact(&buf, "broken", data{Title: "T"})

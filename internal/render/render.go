@@ -152,6 +152,20 @@ func (t *Theme) minifiedAll(files []file) bool {
 	return true
 }
 
+// AsWritten lists the theme's files that could not be minified as it
+// loaded (see compactTemplate), sorted: the pages of the layouts that
+// use one are minified whole, which costs more.
+func (t *Theme) AsWritten() []string {
+	var l []string
+	for p := range t.Sources {
+		if _, ok := t.minified[p]; !ok {
+			l = append(l, p)
+		}
+	}
+	sort.Strings(l)
+	return l
+}
+
 // Unchanged reports whether the theme's layouts folder in src holds
 // exactly the files the theme was loaded from, byte for byte: a theme
 // loaded with functions that look up what they need at each call can

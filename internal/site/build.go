@@ -226,6 +226,7 @@ func (b *build) loadTheme() bool {
 			b.cache.theme = theme
 		}
 	}
+	b.res.AsWritten = theme.AsWritten()
 	for _, need := range []string{"single", "list", "404"} {
 		if !theme.Has(need) {
 			b.res.Errors.Add(diag.Pos{File: theme.Dir + "/layouts/" + need + ".html"}, "missing template: every theme needs layouts/%s.html", need)

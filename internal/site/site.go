@@ -139,6 +139,9 @@ type Result struct {
 	fingerprinted map[string]bool
 	// Templates are the layouts run, slowest in total first.
 	Templates []TemplateMetric
+	// AsWritten are the theme files that could not be minified as the
+	// theme loaded: the pages made with them are minified whole.
+	AsWritten []string
 	// Allowed lists the uses of origins that config.toml allows, with
 	// their reasons, for the report.
 	Allowed []string
