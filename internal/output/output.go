@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -477,11 +479,26 @@ func sameContent(a, b *File) bool {
 	return bytes.Equal(a.Data, b.Data)
 }
 
-// sameBytes reports whether the file name holds exactly data.
+// sameBytes reports whether the file name holds exactly data. It reads
+// the file into a pooled buffer: a build into an existing output
+// compares every page it did not change, and need not allocate a copy
+// of each.
 func sameBytes(name string, data []byte) bool {
-	old, err := os.ReadFile(name)
-	return err == nil && bytes.Equal(old, data)
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	// One byte more than data: a longer file does not fill it exactly.
+	buf := slices.Grow((*bp)[:0], len(data)+1)[:len(data)+1]
+	*bp = buf
+	n, err := io.ReadFull(f, buf)
+	return n == len(data) && (err == io.ErrUnexpectedEOF || err == io.EOF && n == 0) && bytes.Equal(buf[:n], data)
 }
+
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // Add writes f now, ahead of Commit. Each path is written once: a second
 // Add of a path is an error reported by Commit.

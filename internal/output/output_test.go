@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -207,4 +208,34 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TestSameBytes: a file holds data exactly, not a prefix of it, not
+// more, not other bytes of the same length; a missing file holds nothing.
+func TestSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, file, data string
+		want             bool
+	}{
+		{"equal", "abc", "abc", true},
+		{"both empty", "", "", true},
+		{"longer file", "abcd", "abc", false},
+		{"shorter file", "ab", "abc", false},
+		{"other bytes", "abd", "abc", false},
+		{"empty file", "", "a", false},
+		{"empty data", "a", "", false},
+	}
+	for i, tt := range tests {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.WriteFile(p, []byte(tt.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := sameBytes(p, []byte(tt.data)); got != tt.want {
+			t.Errorf("%s: sameBytes(%q, %q) = %v", tt.name, tt.file, tt.data, got)
+		}
+	}
+	if sameBytes(filepath.Join(dir, "missing"), nil) {
+		t.Error("a missing file holds the empty data")
+	}
 }
