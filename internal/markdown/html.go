@@ -185,10 +185,31 @@ func (st *state) htmlBlock(n *ast.HTMLBlock) {
 	if n.HasClosure() {
 		segs = append(segs, n.ClosureLine)
 	}
-	out := &htmlBlock{html: st.filter(newFragment(st.src, segs))}
+	out := &htmlBlock{html: st.filterBlock(newFragment(st.src, segs))}
 	out.SetPos(n.Pos())
 	out.SetBlankPreviousLines(n.HasBlankPreviousLines())
 	n.Parent().ReplaceChild(n.Parent(), n, out)
+}
+
+// filterBlock is filter for an HTML block, remembering what it made of
+// a block it had nothing to say about, for the next time the same block
+// is written (anywhere in the site): the same text then says nothing
+// again. Under "all", ids belong to each block's place, so nothing is
+// remembered.
+func (st *state) filterBlock(f *fragment) []byte {
+	c := st.c
+	if c.opt.HTML == HTMLAll {
+		return st.filter(f)
+	}
+	if out, ok := c.quiet.load(f.text); ok {
+		return out
+	}
+	ne, nw := len(st.errs), len(st.warns)
+	out := st.filter(f)
+	if len(st.errs) == ne && len(st.warns) == nw {
+		c.quiet.store(f.text, out)
+	}
+	return out
 }
 
 // filter applies Options.HTML to one piece of raw HTML, reports what it

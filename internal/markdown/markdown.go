@@ -64,6 +64,9 @@ type Converter struct {
 	// tags and blocks repeat across a site's pages.
 	explained memo[[]string]
 	sanitized memo[[]byte]
+	// quiet remembers what filter made of each HTML block it had
+	// nothing to say about.
+	quiet memo[[]byte]
 	plain     goldmark.Markdown // without typographic quotes
 	typo      goldmark.Markdown // with typographic quotes
 	bufPool   sync.Pool

@@ -222,6 +222,15 @@ func TestRawHTMLRemembered(t *testing.T) {
 	if !strings.Contains(string(a.HTML), kept) || strings.Count(string(b.HTML), kept) != 2 || string(again.HTML) != string(a.HTML) {
 		t.Errorf("published %q, %q and %q", a.HTML, b.HTML, again.HTML)
 	}
+	// A block with nothing to say is published the same each time, and
+	// stays quiet; a tag the policy drops, written after it, still warns.
+	quiet := "<details>\n<summary>Quiet</summary>\nok\n</details>\n"
+	for i, file := range []string{"c.md", "d.md"} {
+		d, errs := c.Convert([]byte(quiet+"\n<div>x</div>\n"), ConvertOptions{File: file})
+		if len(errs) > 0 || len(d.Warnings) != 1 || d.Warnings[0].Pos.String() != file+":6:1" || !strings.Contains(string(d.HTML), "<summary>Quiet</summary>") {
+			t.Errorf("conversion %d: %q, warnings %v, errors %v", i, d.HTML, d.Warnings, errs)
+		}
+	}
 }
 
 // TestPositions checks that every finding is at its file line (the body
