@@ -66,10 +66,10 @@ type Converter struct {
 	sanitized memo[[]byte]
 	// quiet remembers what filter made of each HTML block it had
 	// nothing to say about.
-	quiet memo[[]byte]
-	plain     goldmark.Markdown // without typographic quotes
-	typo      goldmark.Markdown // with typographic quotes
-	bufPool   sync.Pool
+	quiet   memo[[]byte]
+	plain   goldmark.Markdown // without typographic quotes
+	typo    goldmark.Markdown // with typographic quotes
+	bufPool sync.Pool
 }
 
 // New builds a Converter.
