@@ -40,6 +40,10 @@ func Compact(b []byte) []byte {
 	w := 0
 	afterBlock := false // the last thing kept is a block-level tag
 	inHead := false     // between <head> and </head> or <body>
+	// A tag with no '>' after it is never closed (and a browser drops
+	// it). b is rewritten only before where it is read, so the last '>'
+	// stays where it is.
+	lastGT := bytes.LastIndexByte(b, '>')
 	for r := 0; r < len(b); {
 		if b[r] != '<' {
 			// Text, to the next '<': only its white space next to a
@@ -56,7 +60,7 @@ func Compact(b []byte) []byte {
 					i++
 				}
 			}
-			if j < len(b) && j > i && isSpace(b[j-1]) && blockTagAt(b[j:]) {
+			if j < len(b) && j > i && isSpace(b[j-1]) && j < lastGT && blockTagAt(b[j:]) {
 				for j > i && isSpace(b[j-1]) {
 					j--
 				}
@@ -239,7 +243,7 @@ func tagName(b []byte) (name tagNameBuf, closing, ok bool) {
 // blockTagAt reports whether b starts with a block-level tag.
 func blockTagAt(b []byte) bool {
 	name, _, ok := tagName(b)
-	return ok && isBlock(name.String()) && bytes.IndexByte(b, '>') >= 0
+	return ok && isBlock(name.String())
 }
 
 // tagEnd returns the offset after the '>' that ends the tag starting at
