@@ -27,15 +27,19 @@ func isRaw(name string) bool {
 	return false
 }
 
-// Compact takes out of an HTML fragment the white space that sits next
-// to a block-level tag (between </p> and <ul>, after <li>, before
-// </blockquote>), which is the white space a Markdown renderer puts
-// between its blocks, and leaves every other byte as it is: the text of
-// <pre>, <textarea>, <script> and <style>, comments, the inside of tags,
-// white space between words and inline elements. It is what the whole-
-// page minifier did to rendered Markdown, at a fraction of its cost, so
-// pages need not go through it. It works in place: the result is a
-// prefix of b's array.
+// Compact takes out of an HTML page or fragment the white space a
+// browser never shows and the whole-page minifier took out: next to a
+// block-level tag (between </p> and <ul>, after <li>, before
+// </blockquote>: what a Markdown renderer puts between its blocks, and
+// what is left where a template action's output meets the template's
+// text), between the elements of <head>, and inside a start tag (the
+// space an {{ if }} between attributes leaves when it writes nothing);
+// and it writes html/template's "&#43;" back as '+'. It keeps every other
+// byte as it is: the text of <pre>, <textarea>, <script> and <style>,
+// comments and doctypes, attribute values, white space between words and
+// inline elements. Minified whole again, its output is what the minifier
+// makes of its input (FuzzCompact), at a fraction of the cost. It works
+// in place: the result is a prefix of b's array.
 func Compact(b []byte) []byte {
 	w := 0
 	afterBlock := false // the last thing kept is a block-level tag
