@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certiron/certiron-site/internal/mark"
+	"github.com/certiron/certiron-site/internal/minify"
 )
 
 func TestCompactTemplate(t *testing.T) {
@@ -82,5 +83,44 @@ func TestExecuteCompact(t *testing.T) {
 	}
 	if !strings.HasPrefix(buf.String(), "kept") {
 		t.Errorf("ExecuteCompact(broken) took what buf held: %q", buf.String())
+	}
+}
+
+// TestExecuteMinified: the page comes out minified either way, from the
+// files minified as the theme loaded or from the files as written and
+// minified whole, and the two ways make the same page in meaning: the
+// first, minified whole again, is the second.
+func TestExecuteMinified(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range good {
+		files[k] = v
+	}
+	files["single.html"] = "{{ define \"main\" }}\n<article>\n  <p>\n  {{ .Content }}\n  </p>\n</article>\n{{ end }}"
+	files["standalone.html"] = "<p>\n<!-- {{ .Title }} -->\n  {{ .Title }}\n</p>"
+	th, errs := Load(theme(t, files), "t", nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := data{"A <b>", "<b>x</b>"}
+	for layout, want := range map[string]string{
+		"single":     `<html><title>A &lt;b></title><body><article><p><b>x</b></p></article></body></html>`,
+		"standalone": `<p>A &lt;b></p>`,
+	} {
+		for _, whole := range []bool{false, true} {
+			var buf bytes.Buffer
+			if err := th.ExecuteMinified(&buf, layout, d, whole); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := mark.Strip(buf.Bytes())
+			if !whole {
+				var err error
+				if got, err = minify.Page(got); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if string(got) != want {
+				t.Errorf("ExecuteMinified(%s, whole %v) = %q, want %q", layout, whole, got, want)
+			}
+		}
 	}
 }

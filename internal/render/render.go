@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/source"
 )
 
@@ -240,14 +241,20 @@ func (t *Theme) Execute(w io.Writer, layout string, data any) error {
 	if set == nil {
 		return fmt.Errorf("no layout %q in %s/layouts", layout, t.Dir)
 	}
-	name := layout
-	if t.useBase[layout] {
-		name = "baseof"
-	}
+	name := t.entry(layout)
 	if err := set.ExecuteTemplate(w, name, data); err != nil {
 		return t.execError(err, layout, name)
 	}
 	return nil
+}
+
+// entry is the template a layout's page is executed from: baseof, for
+// a layout that defines its blocks.
+func (t *Theme) entry(layout string) string {
+	if t.useBase[layout] {
+		return "baseof"
+	}
+	return layout
 }
 
 // ExecuteCompact runs layout with data into buf, from the theme's files
@@ -258,18 +265,52 @@ func (t *Theme) Execute(w io.Writer, layout string, data any) error {
 // as Execute reports it, at the line and column of the file as written.
 func (t *Theme) ExecuteCompact(buf *bytes.Buffer, layout string, data any) (minified bool, err error) {
 	if set := t.compact[layout]; set != nil {
-		name := layout
-		if t.useBase[layout] {
-			name = "baseof"
-		}
 		start := buf.Len()
-		if set.ExecuteTemplate(buf, name, data) == nil {
+		if set.ExecuteTemplate(buf, t.entry(layout), data) == nil {
 			return true, nil
 		}
 		buf.Truncate(start)
 	}
 	return false, t.Execute(buf, layout, data)
 }
+
+// ExecuteMinified runs layout with data and writes the page, minified,
+// into dst: made from the files minified as the theme loaded, with only
+// the white space next to its blocks left to take out (minify.Compact),
+// or else from the files as written and minified whole. whole asks for
+// the second way whatever the files (for comparing the two). A failure
+// is reported as Execute reports it.
+func (t *Theme) ExecuteMinified(dst *bytes.Buffer, layout string, data any, whole bool) error {
+	page := pagePool.Get().(*bytes.Buffer)
+	page.Reset()
+	defer pagePool.Put(page)
+	if whole {
+		if err := t.Execute(page, layout, data); err != nil {
+			return err
+		}
+	} else {
+		start := dst.Len()
+		minified, err := t.ExecuteCompact(dst, layout, data)
+		switch {
+		case err != nil:
+			return err
+		case minified:
+			dst.Truncate(start + len(minify.Compact(dst.Bytes()[start:])))
+			return nil
+		}
+		// Made from the files as written: minified whole, below.
+		page.Write(dst.Bytes()[start:])
+		dst.Truncate(start)
+	}
+	if err := minify.PageTo(dst, page.Bytes()); err != nil {
+		return diag.Errorf(diag.Pos{File: t.path(layout + ".html")}, "minifying the page: %v", err)
+	}
+	return nil
+}
+
+// pagePool holds the buffers pages are made in before they are minified
+// whole.
+var pagePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // path is the site-relative path of a file inside layouts/.
 func (t *Theme) path(rel string) string { return t.Dir + "/layouts/" + rel }

@@ -137,8 +137,9 @@ type hashed struct {
 	templates   map[string]*TemplateMetric
 }
 
-// TemplateMetric is the time a layout took over a build, and how often
-// it ran (build -v lists the slowest, as Hugo's --templateMetrics does).
+// TemplateMetric is the time a layout took over a build to make its
+// pages, minified, and how often it ran (build -v lists the slowest, as
+// Hugo's --templateMetrics does).
 type TemplateMetric struct {
 	Layout string
 	Calls  int

@@ -20,7 +20,6 @@ import (
 	"github.com/certiron/certiron-site/internal/csp"
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/mark"
-	"github.com/certiron/certiron-site/internal/minify"
 	"github.com/certiron/certiron-site/internal/output"
 	"github.com/certiron/certiron-site/internal/publish"
 )
@@ -649,13 +648,7 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 	buf.Reset()
 	defer bufPool.Put(buf)
 	start := time.Now()
-	var minified bool
-	var err error
-	if b.opt.MinifyWhole {
-		err = b.theme.Execute(buf, layout, v)
-	} else {
-		minified, err = b.theme.ExecuteCompact(buf, layout, v)
-	}
+	err := b.theme.ExecuteMinified(buf, layout, v, b.opt.MinifyWhole)
 	b.timeTemplate(layout, time.Since(start))
 	if err != nil {
 		var l diag.List
@@ -667,28 +660,13 @@ func (b *build) execute(v *Page, layout string) (rendered, *diag.Error) {
 		e.Msg += fmt.Sprintf(" (rendering %s)", v.Source)
 		return rendered{}, e
 	}
-	// A page made from the theme's files minified as it loaded needs
-	// only the white space next to its blocks taken out (between the
-	// Markdown's blocks, where an action's output meets the file's
-	// text), in place; one made from files as written is minified whole.
-	// The page goes through pooled buffers (minified if need be, then
-	// without its marks) and is copied once, into its final bytes.
-	page := buf
-	if minified {
-		buf.Truncate(len(minify.Compact(buf.Bytes())))
-	} else {
-		page = bufPool.Get().(*bytes.Buffer)
-		page.Reset()
-		defer bufPool.Put(page)
-		if err := minify.PageTo(page, buf.Bytes()); err != nil {
-			return rendered{}, diag.Errorf(diag.Pos{File: b.theme.Dir + "/layouts/" + layout + ".html"}, "minifying the page for %s: %v", v.Source, err)
-		}
-	}
-	// The marks come out first: the scripts and styles are hashed as
-	// they are published. Then the policy takes the placeholder's place,
-	// and the spans after it move with it.
+	// The page, minified, goes through a second pooled buffer (without
+	// its marks) and is copied once, into its final bytes. The marks
+	// come out first: the scripts and styles are hashed as they are
+	// published. Then the policy takes the placeholder's place, and the
+	// spans after it move with it.
 	stripped := pageBufs.Get().(*[]byte)
-	data, marks := mark.StripTo(*stripped, page.Bytes())
+	data, marks := mark.StripTo(*stripped, buf.Bytes())
 	defer func() { *stripped = data[:0]; pageBufs.Put(stripped) }()
 	// Only the theme's own inline code is trusted: code that came from
 	// content (an error already, at its Markdown line) is never hashed
