@@ -218,7 +218,7 @@ func (b *build) loadTheme() bool {
 	if theme == nil || theme.Dir != "themes/"+b.cfg.Theme || !theme.Unchanged(b.src) {
 		var errs diag.List
 		b.cache.theme = nil
-		if theme, errs = render.Load(b.src, b.cfg.Theme, b.cache.funcs()); len(errs) > 0 {
+		if theme, errs = render.Load(b.src, b.cfg.Theme, b.cache.funcs); len(errs) > 0 {
 			// The content is still loaded and converted, to report its
 			// errors too; nothing is rendered.
 			return b.fail(errs)
@@ -357,21 +357,17 @@ func (b *build) put(f *output.File) {
 	}
 }
 
-// funcs are the template functions themes can use.
-// funcs are the theme's functions, made once for the cache: each calls
-// the build running (funcsFor), so a theme loaded by one build serves
-// the next.
-func (c *cache) funcs() template.FuncMap {
-	c.funcsOnce.Do(func() {
-		c.funcMap = template.FuncMap{
-			"relURL": func(p string) string { return c.funcsFor.Load().relURL(p) },
-			"absURL": func(p string) string { return c.funcsFor.Load().absURL(p) },
-			"asset":  func(name string) (Asset, error) { return c.funcsFor.Load().asset(name) },
-			// replace is strings.ReplaceAll, for class names from paths.
-			"replace": strings.ReplaceAll,
-		}
-	})
-	return c.funcMap
+// themeFuncs are the theme's functions, made once for the cache: each
+// calls the build running (funcsFor), so a theme loaded by one build
+// serves the next.
+func (c *cache) themeFuncs() template.FuncMap {
+	return template.FuncMap{
+		"relURL": func(p string) string { return c.funcsFor.Load().relURL(p) },
+		"absURL": func(p string) string { return c.funcsFor.Load().absURL(p) },
+		"asset":  func(name string) (Asset, error) { return c.funcsFor.Load().asset(name) },
+		// replace is strings.ReplaceAll, for class names from paths.
+		"replace": strings.ReplaceAll,
+	}
 }
 
 func (b *build) relURL(p string) string {

@@ -92,10 +92,9 @@ type cache struct {
 	// theme is the last theme loaded, in a kept build, for the next
 	// if its files did not change; its functions (funcs) call the build
 	// in funcsFor.
-	theme     *render.Theme
-	funcsOnce sync.Once
-	funcMap   template.FuncMap
-	funcsFor  atomic.Pointer[build]
+	theme    *render.Theme
+	funcs    template.FuncMap
+	funcsFor atomic.Pointer[build]
 	// views are the last kept build's views of its pages, made under
 	// the link key viewsKey.
 	views    map[*content.Page]*Page
@@ -219,13 +218,15 @@ type pageRecord struct {
 }
 
 func newCache(keep bool) *cache {
-	return &cache{
+	c := &cache{
 		keep:    keep,
 		parsed:  map[string]*parsedEntry{},
 		docs:    map[string]*docEntry{},
 		outs:    map[string]*outEntry{},
 		auditor: new(check.Auditor),
 	}
+	c.funcs = c.themeFuncs()
+	return c
 }
 
 // reservedIDs are the ids the certiron theme's layouts use; headings
