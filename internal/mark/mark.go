@@ -256,24 +256,38 @@ func (m Map) spans() iter.Seq[span] {
 // nextSpan reads the span put wrote after prev at the start of b, and
 // returns the rest of b; false for bytes that are no span.
 func nextSpan(b []byte, prev span) (span, []byte, bool) {
-	off, n1 := binary.Varint(b)
-	if n1 <= 0 {
+	r := varints{b: b}
+	off, line, col, f := r.int(), r.int(), r.uint(), r.uint()
+	if r.bad {
 		return span{}, nil, false
 	}
-	line, n2 := binary.Varint(b[n1:])
-	if n2 <= 0 {
-		return span{}, nil, false
+	return span{prev.off + int(off), prev.line + int(line), int(col), int(f >> 1), f&1 == 1}, r.b, true
+}
+
+// varints reads varints from the start of b; bad says one could not be.
+type varints struct {
+	b   []byte
+	bad bool
+}
+
+func (r *varints) int() int64 {
+	v, n := binary.Varint(r.b)
+	r.advance(n)
+	return v
+}
+
+func (r *varints) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	r.advance(n)
+	return v
+}
+
+func (r *varints) advance(n int) {
+	if n <= 0 || r.bad {
+		r.bad, r.b = true, nil
+		return
 	}
-	b = b[n1+n2:]
-	col, n3 := binary.Uvarint(b)
-	if n3 <= 0 {
-		return span{}, nil, false
-	}
-	f, n4 := binary.Uvarint(b[n3:])
-	if n4 <= 0 {
-		return span{}, nil, false
-	}
-	return span{prev.off + int(off), prev.line + int(line), int(col), int(f >> 1), f&1 == 1}, b[n3+n4:], true
+	r.b = r.b[n:]
 }
 
 func (m Map) span(sp span) Span {
