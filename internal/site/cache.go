@@ -108,7 +108,7 @@ type cache struct {
 	// sitemap is the last sitemap.xml and the key of what it lists.
 	sitemapKey [32]byte
 	sitemap    []byte
-	// scratch are the render step's slices, for the next build.
+	// scratch are the build's per-page slices, for the next build.
 	scratch *scratch
 	// hashLists are the lists of inline-code hashes pages have, once
 	// each (see hashList).
@@ -776,7 +776,7 @@ func (c *cache) hashList(l []string) []string {
 
 // renderScratch returns the render step's slices: the ones the last
 // build used, in a kept build; new ones otherwise.
-func (c *cache) renderScratch() *scratch {
+func (c *cache) scratchSlices() *scratch {
 	if !c.keep {
 		return &scratch{}
 	}

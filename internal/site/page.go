@@ -467,7 +467,7 @@ func (b *build) render() bool {
 		return false
 	}
 	n := len(b.pages)
-	sc := b.cache.renderScratch()
+	sc := b.cache.scratchSlices()
 	outs := resized(&sc.outs, n)
 	errs := resized(&sc.errs, n)
 	mdErrs := resized(&sc.mdErrs, n)
@@ -585,7 +585,8 @@ func (b *build) render() bool {
 	return true
 }
 
-// scratch are the render step's per-page slices. A kept build keeps
+// scratch are a build's per-page slices: the render step's, and the
+// list the host files are made from. A kept build keeps
 // them for the next, cleared before use: a rebuild of a large site need
 // not take megabytes of fresh memory for them each time.
 type scratch struct {

@@ -125,7 +125,7 @@ func (b *build) host() {
 	}
 	// The list is the kept build's from the last time, cleared: the
 	// host's files are made of it and keep none of it.
-	sc := b.cache.renderScratch()
+	sc := b.cache.scratchSlices()
 	clear(sc.host[:cap(sc.host)]) // no file of the last build is held by it
 	site.Files = slices.Grow(sc.host[:0], b.files.Len())
 	defer func() { sc.host = site.Files }()
