@@ -36,11 +36,12 @@ func compactTemplate(src []byte) ([]byte, bool) {
 	text.Grow(len(src) + 8)
 	text.WriteString(phEdge)
 	last := 0
-	for i := 0; i < len(src); {
-		if !bytes.HasPrefix(src[i:], []byte("{{")) {
-			i++
-			continue
+	for {
+		k := bytes.Index(src[last:], []byte("{{"))
+		if k < 0 {
+			break
 		}
+		i := last + k
 		end := actionEnd(src, i)
 		if end < 0 {
 			return nil, false // the parser reports it, from the file as written
@@ -50,9 +51,9 @@ func compactTemplate(src []byte) ([]byte, bool) {
 			return nil, false
 		}
 		text.Write(before)
-		text.WriteString(phOpen + strconv.Itoa(len(actions)) + phClose)
+		text.WriteString(placeholder(len(actions)))
 		actions = append(actions, src[i:end])
-		i, last = end, end
+		last = end
 	}
 	text.Write(src[last:])
 	text.WriteString(phEdge)
@@ -66,7 +67,7 @@ func compactTemplate(src []byte) ([]byte, bool) {
 	min = min[len(phEdge) : len(min)-len(phEdge)]
 	out := make([]byte, 0, len(min)+len(src)/2)
 	for k, a := range actions {
-		ph := []byte(phOpen + strconv.Itoa(k) + phClose)
+		ph := []byte(placeholder(k))
 		i := bytes.Index(min, ph)
 		if i < 0 || bytes.Contains(min[:i], []byte(phOpen)) {
 			return nil, false
@@ -79,6 +80,9 @@ func compactTemplate(src []byte) ([]byte, bool) {
 	}
 	return append(out, min...), true
 }
+
+// placeholder is what stands in for the k-th action.
+func placeholder(k int) string { return phOpen + strconv.Itoa(k) + phClose }
 
 // actionEnd returns the offset after the "}}" closing the action that
 // starts at src[i] ("{{"), as text/template reads it: a "}}" inside a
