@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -147,6 +148,8 @@ type Auditor struct {
 	prep    map[string]prepared
 	prepSig string
 	prepA   *auditor
+	// prepFor are the options prepSig and prepA were made for.
+	prepFor Options
 	// loaded is the snapshot Load took, for the next Run.
 	loaded *snapshot
 }
@@ -511,14 +514,18 @@ type prepared struct {
 // its bytes go, need not read it back). It may be called from many
 // goroutines.
 func (au *Auditor) Prepare(f *output.File, opt Options) {
-	allow := allowed(opt)
-	sig := factsSig(opt.SiteOrigin, allow)
 	au.prepMu.Lock()
-	if au.prep == nil || au.prepSig != sig {
-		au.prep, au.prepSig = map[string]prepared{}, sig
-		au.prepA = &auditor{opt: Options{SiteOrigin: opt.SiteOrigin}, allow: allow}
+	// The auditor and the signature are made when the options change,
+	// not for every page.
+	if au.prep == nil || au.prepFor.SiteOrigin != opt.SiteOrigin || !slices.Equal(au.prepFor.AllowOrigins, opt.AllowOrigins) {
+		allow := allowed(opt)
+		if sig := factsSig(opt.SiteOrigin, allow); au.prep == nil || au.prepSig != sig {
+			au.prep, au.prepSig = map[string]prepared{}, sig
+			au.prepA = &auditor{opt: Options{SiteOrigin: opt.SiteOrigin}, allow: allow}
+		}
+		au.prepFor = Options{SiteOrigin: opt.SiteOrigin, AllowOrigins: slices.Clone(opt.AllowOrigins)}
 	}
-	a := au.prepA
+	a, sig := au.prepA, au.prepSig
 	au.prepMu.Unlock()
 	fa := a.file(f)
 	sum := f.Sum()
