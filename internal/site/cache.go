@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -112,7 +113,8 @@ type cache struct {
 	scratch *scratch
 	// hashLists are the lists of inline-code hashes pages have, once
 	// each (see hashList).
-	hashLists map[string][]string
+	hashLists       map[string][]string
+	recentHashLists [2][]string
 	// urlsKey sums up the last build's pages' names and URLs.
 	urlsKey [32]byte
 	// byRel is the last build's pages by Rel, and byRelOf those pages.
@@ -761,21 +763,30 @@ func (c *cache) hashList(l []string) []string {
 	if len(l) == 0 {
 		return nil
 	}
-	key := strings.Join(l, " ")
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if kept, ok := c.hashLists[key]; ok {
-		return kept
+	// Most pages have the last page's lists (of scripts, of styles):
+	// they are not looked up again.
+	for _, r := range c.recentHashLists {
+		if slices.Equal(l, r) {
+			return r
+		}
 	}
-	if c.hashLists == nil {
-		c.hashLists = map[string][]string{}
+	key := strings.Join(l, " ")
+	kept, ok := c.hashLists[key]
+	if !ok {
+		if c.hashLists == nil {
+			c.hashLists = map[string][]string{}
+		}
+		c.hashLists[key], kept = l, l
 	}
-	c.hashLists[key] = l
-	return l
+	c.recentHashLists[1], c.recentHashLists[0] = c.recentHashLists[0], kept
+	return kept
 }
 
-// renderScratch returns the render step's slices: the ones the last
-// build used, in a kept build; new ones otherwise.
+// scratchSlices returns the build's per-page slices (the render step's,
+// the host files step's): the ones the last build used, in a kept
+// build; new ones otherwise.
 func (c *cache) scratchSlices() *scratch {
 	if !c.keep {
 		return &scratch{}
