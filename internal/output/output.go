@@ -494,8 +494,9 @@ func sameBytes(name string, data []byte) bool {
 	// One byte more than data: a longer file does not fill it exactly.
 	buf := slices.Grow((*bp)[:0], len(data)+1)[:len(data)+1]
 	*bp = buf
+	// The file ended (EOF for an empty one) after exactly len(data) bytes.
 	n, err := io.ReadFull(f, buf)
-	return n == len(data) && (err == io.ErrUnexpectedEOF || err == io.EOF && n == 0) && bytes.Equal(buf[:n], data)
+	return (err == io.ErrUnexpectedEOF || err == io.EOF) && n == len(data) && bytes.Equal(buf[:n], data)
 }
 
 var readBufs = sync.Pool{New: func() any { return new([]byte) }}
