@@ -427,9 +427,7 @@ func StripTo(dst, page []byte) ([]byte, Map) {
 		out = append(out, page[:i]...)
 		rest := page[i+len(needle):]
 		val, n := value(rest)
-		if r, ok := parse(val); ok {
-			m.Add(Span{Off: start, Ref: r})
-		}
+		m.add(start, val)
 		nextRaw = advanced(nextRaw, len(page)-len(rest[n:]), rest[n:])
 		page = rest[n:]
 	}
@@ -452,21 +450,90 @@ var rawOpen, rawClose = []byte(RawOpen), []byte(RawClose)
 
 // value reads an attribute value at the start of b, quoted or not, and
 // returns it and its length in b.
-func value(b []byte) (string, int) {
+func value(b []byte) ([]byte, int) {
 	if len(b) > 0 && (b[0] == '"' || b[0] == '\'') {
 		if end := bytes.IndexByte(b[1:], b[0]); end >= 0 {
-			return string(b[1 : 1+end]), end + 2
+			return b[1 : 1+end], end + 2
 		}
-		return "", len(b)
+		return nil, len(b)
 	}
 	n := 0
-	for n < len(b) && !strings.ContainsRune(" \t\n\r\f>", rune(b[n])) {
+	for n < len(b) && !endsValue(b[n]) {
 		n++
 	}
 	if n > 0 && b[n-1] == '/' && n < len(b) && b[n] == '>' {
 		n-- // the slash of a self-closing tag, not the value's
 	}
-	return string(b[:n]), n
+	return b[:n], n
+}
+
+// endsValue reports the bytes that end an unquoted attribute value.
+func endsValue(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>'
+}
+
+// add appends the span at off for the marker value v, and reports
+// whether v is one. A value as Value writes it (nothing escaped, by
+// the minifier or by Value) is read where it lies, its file compared
+// with the files m holds without a copy; any other goes through parse.
+func (m *Map) add(off int, v []byte) bool {
+	if bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, '%') >= 0 {
+		r, ok := parse(string(v))
+		if ok {
+			m.Add(Span{Off: off, Ref: r})
+		}
+		return ok
+	}
+	i := bytes.LastIndexByte(v, ':')
+	if i < 0 {
+		return false
+	}
+	j := bytes.LastIndexByte(v[:i], ':')
+	if j <= 0 {
+		return false
+	}
+	line, ok1 := atoi(v[j+1 : i])
+	col, ok2 := atoi(v[i+1:])
+	if !ok1 || !ok2 {
+		return false
+	}
+	file := v[:j]
+	k := len(m.files) - 1
+	for ; k >= 0 && m.files[k] != string(file); k-- {
+	}
+	if k < 0 {
+		k = len(m.files)
+		m.files = append(m.files, fileName(string(file)))
+	}
+	m.put(span{clamp(off), clamp(line), clamp(col), k, false})
+	return true
+}
+
+// atoi reads a decimal number as strconv.Atoi does (a sign allowed),
+// from bytes, without a copy when it is short.
+func atoi(b []byte) (int, bool) {
+	if len(b) > 18 {
+		n, err := strconv.Atoi(string(b))
+		return n, err == nil
+	}
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, b = b[0] == '-', b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // parse reads FILE:LINE:COL (the file may hold colons itself).

@@ -150,3 +150,67 @@ func TestDecode(t *testing.T) {
 		t.Error("spans with a byte too many decoded")
 	}
 }
+
+// TestAddAsParse: a marker value read where it lies names what parse
+// makes of it, and is refused where parse refuses it.
+func TestAddAsParse(t *testing.T) {
+	for _, v := range []string{
+		"content/a.md:3:1", "a:b:1:2", ":1:2", "f:1:", "f::2", "f:1", "f",
+		"f:+1:2", "f:-1:2", "f:1:-2", "f:1:2x", "f: 1:2", "f:1:2 ",
+		"%41.md:1:2", "a%2:1:2", "&quot;f&quot;:1:2", "&amp;:1:2",
+		"f:99999999999999999999:1", "f:123456789012345678:1", "f:9223372036854775807:1",
+		"f:1:+", "f:-:1", "f:1:00012", "é.md:1:1",
+	} {
+		want, wantOK := parse(v)
+		var m Map
+		ok := m.add(7, []byte(v))
+		if ok != wantOK {
+			t.Errorf("%q: added %v, parse says %v", v, ok, wantOK)
+			continue
+		}
+		if !ok {
+			if m.Len() != 0 {
+				t.Errorf("%q: refused but %d spans", v, m.Len())
+			}
+			continue
+		}
+		if got := m.Spans(); len(got) != 1 || got[0] != (Span{Off: 7, Ref: Ref{File: want.File, Line: clamp(want.Line), Col: clamp(want.Col)}}) {
+			t.Errorf("%q: spans %v, parse says %v", v, got, want)
+		}
+	}
+}
+
+// FuzzAddAsParse: for any value, add and parse agree.
+func FuzzAddAsParse(f *testing.F) {
+	for _, v := range []string{"content/a.md:3:1", "f:-1:2", "%41:1:2", "&amp;:1:2", "f:99999999999999999999:1"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		want, wantOK := parse(v)
+		var m Map
+		if ok := m.add(0, []byte(v)); ok != wantOK {
+			t.Fatalf("%q: added %v, parse says %v", v, ok, wantOK)
+		}
+		if wantOK {
+			if got := m.Span(0).Ref; got != (Ref{File: want.File, Line: clamp(want.Line), Col: clamp(want.Col)}) {
+				t.Fatalf("%q: %v, parse says %v", v, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkStrip: a page of 200 marked elements, as a page of the bench
+// corpus has.
+func BenchmarkStrip(b *testing.B) {
+	var page []byte
+	for i := range 200 {
+		page = fmt.Appendf(page, `<p%s>Some text of paragraph %d, <a href="#x"%s>a link</a>.</p>`,
+			Encode(Ref{File: "content/s03/page-0053.md", Line: i + 1, Col: 1}), i, Encode(Ref{File: "content/s03/page-0053.md", Line: i + 1, Col: 30}))
+	}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	var dst []byte
+	for b.Loop() {
+		dst, _ = StripTo(dst, page)
+	}
+}
