@@ -9,6 +9,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html"
@@ -66,10 +67,19 @@ type Converter struct {
 	sanitized memo[[]byte]
 	// quiet remembers what filter made of each HTML block it had
 	// nothing to say about.
-	quiet   memo[[]byte]
-	plain   goldmark.Markdown // without typographic quotes
-	typo    goldmark.Markdown // with typographic quotes
+	quiet memo[[]byte]
+	plain goldmark.Markdown // without typographic quotes
+	typo  goldmark.Markdown // with typographic quotes
+	// bufPool holds renderBufs.
 	bufPool sync.Pool
+}
+
+// renderBuf is where a document is rendered: the renderer writes
+// through w (a bufio.Writer it would otherwise make for each document)
+// into buf.
+type renderBuf struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
 }
 
 // New builds a Converter.
@@ -86,7 +96,11 @@ func New(opt Options) *Converter {
 	c := &Converter{opt: opt, safe: safePolicy()}
 	c.plain = c.build(false)
 	c.typo = c.build(true)
-	c.bufPool.New = func() any { return new(bytes.Buffer) }
+	c.bufPool.New = func() any {
+		rb := new(renderBuf)
+		rb.w = bufio.NewWriter(&rb.buf)
+		return rb
+	}
 	return c
 }
 
@@ -218,13 +232,14 @@ func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	ctx := parser.NewContext(parser.WithIDs(noIDs{}))
 	ctx.Set(stateKey, st)
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	buf := c.bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer c.bufPool.Put(buf)
-	if err := md.Renderer().Render(buf, src, doc); err != nil {
+	rb := c.bufPool.Get().(*renderBuf)
+	rb.buf.Reset()
+	rb.w.Reset(&rb.buf)
+	defer c.bufPool.Put(rb)
+	if err := md.Renderer().Render(rb.w, src, doc); err != nil { // it flushes w
 		st.errs.Add(diag.Pos{File: opt.File}, "rendering Markdown: %v", err)
 	}
-	out := &Doc{HTML: bytes.Clone(buf.Bytes()), Links: st.links, Headings: st.headings, IDs: st.idList()}
+	out := &Doc{HTML: bytes.Clone(rb.buf.Bytes()), Links: st.links, Headings: st.headings, IDs: st.idList()}
 	if opt.TOC {
 		out.TOC = toc(st.headings, c.opt.TOCStart, c.opt.TOCEnd)
 	}
