@@ -42,18 +42,14 @@ const (
 var memoryPolicy = "Go's default GOGC and no memory limit"
 
 // limitMemory sets the garbage collector for a one-off build (build,
-// check) so that it takes a small share of the CPU: GOGC=150, and a soft
+// check) so that it takes a small share of the CPU: GOGC=150 above a
+// heap floor (see heapFloor), and a soft
 // memory limit of half the machine's memory (the smaller of /proc/meminfo's
 // MemTotal and the cgroup's limit), never below 1 GiB, nor above what
 // the machine has; no limit where the machine's memory is unknown. GOGC
 // and GOMEMLIMIT in the environment win. serve keeps every page in
 // memory on purpose and sets neither.
 func limitMemory() {
-	gogc := "GOGC=" + os.Getenv("GOGC") + " (from the environment)"
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(buildGOGC)
-		gogc = fmt.Sprintf("GOGC=%d", buildGOGC)
-	}
 	limit := "GOMEMLIMIT=" + os.Getenv("GOMEMLIMIT") + " (from the environment)"
 	if os.Getenv("GOMEMLIMIT") == "" {
 		limit = "no memory limit (the machine's memory is unknown)"
@@ -62,6 +58,13 @@ func limitMemory() {
 			debug.SetMemoryLimit(l)
 			limit = fmt.Sprintf("memory limit %.1f GiB of %.1f GiB", float64(l)/(1<<30), float64(total)/(1<<30))
 		}
+	}
+	gogc := "GOGC=" + os.Getenv("GOGC") + " (from the environment)"
+	stopTuner()
+	if os.Getenv("GOGC") == "" {
+		floor := floorUnder(debug.SetMemoryLimit(-1))
+		startTuner(floor)
+		gogc = fmt.Sprintf("GOGC=%d above a %d MiB heap floor", buildGOGC, floor>>20)
 	}
 	memoryPolicy = gogc + ", " + limit
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestProfiles: build -cpuprofile and -memprofile write pprof files,
@@ -54,10 +58,15 @@ func TestMemoryPolicy(t *testing.T) {
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	debug.SetGCPercent(37) // not buildGOGC, so the check below sees limitMemory's setting
+	debug.SetGCPercent(37) // not what limitMemory sets, so the check below sees its setting
 	limitMemory()
-	if got := debug.SetGCPercent(100); got != buildGOGC {
-		t.Errorf("GOGC = %d, want %d", got, buildGOGC)
+	t.Cleanup(stopTuner)
+	floor := floorUnder(debug.SetMemoryLimit(-1))
+	if got := debug.SetGCPercent(100); got <= buildGOGC {
+		t.Errorf("GOGC = %d: the heap floor (%d MiB) puts it above %d for a test's small heap", got, floor>>20, buildGOGC)
+	}
+	if !strings.Contains(memoryPolicy, fmt.Sprintf("GOGC=%d above a %d MiB heap floor", buildGOGC, floor>>20)) {
+		t.Errorf("memoryPolicy = %q", memoryPolicy)
 	}
 	if total := machineMemory(); total > 0 {
 		got := debug.SetMemoryLimit(-1)
@@ -79,5 +88,71 @@ func TestMemoryPolicy(t *testing.T) {
 	}
 	if !strings.Contains(memoryPolicy, "GOGC=150 (from the environment)") || !strings.Contains(memoryPolicy, "GOMEMLIMIT=2GiB (from the environment)") {
 		t.Errorf("memoryPolicy = %q", memoryPolicy)
+	}
+}
+
+// TestGOGCFor: the heap goal GOGC gives is the floor while the live
+// heap is small, GOGC's own above it.
+func TestGOGCFor(t *testing.T) {
+	const mib = 1 << 20
+	for _, tt := range []struct {
+		live, floor uint64
+		gogc, want  int
+	}{
+		{0, 256 * mib, 150, 6400},        // before a first cycle: the goal at the floor (4 MiB × 64)
+		{16 * mib, 256 * mib, 150, 1500}, // 16 MiB live: 16 × (1 + 15) = 256
+		{64 * mib, 256 * mib, 150, 300},  // 64 × 4 = 256
+		{100 * mib, 256 * mib, 150, 156}, // 100 × 2.56
+		{103 * mib, 256 * mib, 150, 150}, // 103 × 2.5 > 256: GOGC's own
+		{1024 * mib, 256 * mib, 150, 150},
+		{1, 256 * mib, 150, 6400}, // a live heap of nothing: never above the first goal's GOGC
+		{0, 0, 150, 150},          // no floor
+		{8 * mib, 1 * mib, 150, 150},
+	} {
+		if got := gogcFor(tt.live, tt.floor, tt.gogc); got != tt.want {
+			t.Errorf("gogcFor(%d MiB, %d MiB, %d) = %d, want %d", tt.live/mib, tt.floor/mib, tt.gogc, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		limit int64
+		want  uint64
+	}{
+		{math.MaxInt64, heapFloor}, // no limit
+		{12 << 30, heapFloor},
+		{1 << 30, 256 * mib},
+		{512 * mib, 128 * mib},
+		{0, 0},
+	} {
+		if got := floorUnder(tt.limit); got != tt.want {
+			t.Errorf("floorUnder(%d) = %d, want %d", tt.limit, got, tt.want)
+		}
+	}
+}
+
+// TestGCTuner: after a collection the tuner sets the GOGC that puts the
+// next goal at the floor over what the collection left live.
+func TestGCTuner(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+	adjusted := make(chan int, 1)
+	tu := &gcTuner{floor: 1 << 30, gogc: buildGOGC, adjusted: adjusted}
+	t.Cleanup(func() { tu.stopped.Store(true) })
+	tu.start()
+	if got := debug.SetGCPercent(-1); got != gogcFor(0, 1<<30, buildGOGC) {
+		t.Errorf("before a collection, GOGC = %d, want %d", got, gogcFor(0, 1<<30, buildGOGC))
+	}
+	debug.SetGCPercent(gogcFor(0, 1<<30, buildGOGC))
+	runtime.GC()
+	select {
+	case g := <-adjusted:
+		// A test binary's live heap is far below 1 GiB / 2.5.
+		if g <= buildGOGC {
+			t.Errorf("after a collection, GOGC = %d, want it above %d", g, buildGOGC)
+		}
+		if got := debug.SetGCPercent(g); got != g {
+			t.Errorf("GOGC is %d, the tuner said %d", got, g)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the tuner never ran after a collection")
 	}
 }
