@@ -15,7 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -177,6 +177,7 @@ func (t *Tree) Walk(dir string) *Listing {
 		l.Errors.Add(diag.Pos{File: dir}, "%v", err)
 		return l
 	}
+	under := path.Clean(dir)
 	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == real {
@@ -196,9 +197,7 @@ func (t *Tree) Walk(dir string) *Listing {
 			}
 			return nil
 		}
-		rel, _ := filepath.Rel(real, p)
-		rel = filepath.ToSlash(rel)
-		site := path.Join(dir, rel)
+		rel, site := names(p, real, under)
 		if reason := t.skip(rel, d.Name()); reason != "" {
 			l.Skipped = append(l.Skipped, Skipped{site, reason})
 			if d.IsDir() {
@@ -223,8 +222,24 @@ func (t *Tree) Walk(dir string) *Listing {
 	if err != nil {
 		l.Errors.Add(diag.Pos{File: dir}, "%v", err)
 	}
-	sort.Slice(l.Files, func(i, j int) bool { return l.Files[i].Rel < l.Files[j].Rel })
+	slices.SortFunc(l.Files, func(a, b File) int { return strings.Compare(a.Rel, b.Rel) })
 	return l
+}
+
+// names returns the path p that a walk of the folder real found,
+// relative to real (slash-separated), and site-relative, under the
+// clean folder dir: path.Join's, without its work for each file.
+func names(p, real, dir string) (rel, site string) {
+	if len(p) > len(real)+1 && p[:len(real)] == real && os.IsPathSeparator(p[len(real)]) {
+		rel = filepath.ToSlash(p[len(real)+1:]) // WalkDir's paths are real joined with names
+	} else {
+		r, _ := filepath.Rel(real, p)
+		rel = filepath.ToSlash(r)
+	}
+	if dir == "" || dir == "." {
+		return rel, rel
+	}
+	return rel, dir + "/" + rel
 }
 
 // link judges the symbolic link at p: a file inside the site is listed

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,4 +187,31 @@ func sorted(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// BenchmarkWalk: listing a folder of 50 folders of 200 files each, as
+// the content/ of a 10,000-page site.
+func BenchmarkWalk(b *testing.B) {
+	root := b.TempDir()
+	for d := range 50 {
+		dir := filepath.Join(root, "content", fmt.Sprintf("s%02d", d))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for f := range 200 {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("page-%04d.md", f)), nil, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	tree, err := Open(root, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if l := tree.Walk("content"); len(l.Files) != 10000 {
+			b.Fatalf("%d files", len(l.Files))
+		}
+	}
 }
