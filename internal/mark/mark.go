@@ -364,12 +364,32 @@ func (m *Map) Move(off, d int) {
 
 var needle = []byte(" " + Attr + "=")
 
+// needleHead is where the needle is common: " data-" starts at a space,
+// which a page has every few bytes; what follows it almost never is.
+const needleHead = len(" data-")
+
+// indexNeedle is bytes.Index(b, needle), looking for the needle's rare
+// part first (bytes.Index stops at each byte that starts the needle).
+func indexNeedle(b []byte) int {
+	tail := needle[needleHead:]
+	for off := 0; ; {
+		j := bytes.Index(b[off:], tail)
+		if j < 0 {
+			return -1
+		}
+		if k := off + j - needleHead; k >= 0 && bytes.Equal(b[k:k+needleHead], needle[:needleHead]) {
+			return k
+		}
+		off += j + 1
+	}
+}
+
 // Strip removes every marker from page (attributes, quoted or not as the
 // minifier left them, and raw-text markers) and returns the page without
 // them, and the Map of where each marked element (its '<') or marked
 // run of raw text now starts.
 func Strip(page []byte) ([]byte, Map) {
-	if !bytes.Contains(page, needle) && !bytes.Contains(page, rawOpen) {
+	if indexNeedle(page) < 0 && !bytes.Contains(page, rawOpen) {
 		return page, Map{}
 	}
 	return StripTo(make([]byte, 0, len(page)), page)
@@ -389,7 +409,7 @@ func StripTo(dst, page []byte) ([]byte, Map) {
 		if nextRaw >= 0 && nextRaw < len(page) && !bytes.HasPrefix(page[nextRaw:], rawOpen) || nextRaw >= len(page) {
 			nextRaw = bytes.Index(page, rawOpen)
 		}
-		i, raw := bytes.Index(page, needle), false
+		i, raw := indexNeedle(page), false
 		if j := nextRaw; j >= 0 && (i < 0 || j < i) {
 			i, raw = j, true
 		}

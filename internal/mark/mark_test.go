@@ -1,6 +1,7 @@
 package mark
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -213,4 +214,21 @@ func BenchmarkStrip(b *testing.B) {
 	for b.Loop() {
 		dst, _ = StripTo(dst, page)
 	}
+}
+
+// FuzzIndexNeedle: indexNeedle finds the marker attribute where
+// bytes.Index does.
+func FuzzIndexNeedle(f *testing.F) {
+	for _, s := range []string{
+		"", "<p data-certiron-at=a:1:1>", "<p data-certiron-at=", "data-certiron-at=",
+		"x  data-certiron-at=", "certiron-at= data-certiron-at=", " data- data-certiron-at=", " data-certiron-at",
+		"<a href=x data-certiron-at=f:1:2>t</a> data-certiron-at=",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := indexNeedle(b), bytes.Index(b, needle); got != want {
+			t.Fatalf("indexNeedle(%q) = %d, bytes.Index %d", b, got, want)
+		}
+	})
 }
