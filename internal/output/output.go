@@ -264,7 +264,11 @@ func NewWriter(dest string, prev *Manifest) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: map[string]*File{}, where: map[string]string{}, staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: map[string]Stamp{}, vouched: map[string]Stamp{}}
+	n := 0 // the files the last build left: about as many as this one writes
+	if prev != nil {
+		n = len(prev.Files)
+	}
+	w := &Writer{dest: dest, tmp: lock.dir, lock: lock, Stale: stale, next: make(chan *File, 256), added: make(map[string]*File, n), where: make(map[string]string, n), staged: map[string]string{}, dirs: map[string]bool{}, prev: prev, stamps: make(map[string]Stamp, n), vouched: make(map[string]Stamp, n)}
 	w.written = sync.NewCond(&w.mu)
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		w.inPlace = true
@@ -613,7 +617,7 @@ func (w *Writer) manifest(l *listing, j *journal) *Manifest {
 			again[path.Dir(d.Path)] = true
 		}
 	}
-	m := &Manifest{Files: w.stamps, Dirs: map[string]Stamp{}}
+	m := &Manifest{Files: w.stamps, Dirs: make(map[string]Stamp, len(l.stamps))}
 	for p := range w.added {
 		for d := path.Dir(p); d != "." && m.Dirs[d] == (Stamp{}); d = path.Dir(d) {
 			if st, ok := l.stamps[d]; ok && !again[d] {
@@ -653,6 +657,9 @@ type listing struct {
 // says.
 func list(dest string, under func(name string) bool, prev *Manifest) listing {
 	l := listing{stamps: map[string]Stamp{}}
+	if prev != nil {
+		l.stamps = make(map[string]Stamp, len(prev.Dirs))
+	}
 	top, err := os.ReadDir(dest)
 	if err != nil {
 		return listing{err: err}

@@ -514,7 +514,7 @@ func (c *cache) indexed(key [32]byte) (pageMeta, bool) {
 func (c *cache) record(key [32]byte, m pageMeta, changed bool) {
 	c.mu.Lock()
 	if c.next == nil {
-		c.next = map[[32]byte]pageMeta{}
+		c.next = make(map[[32]byte]pageMeta, len(c.index))
 	}
 	c.next[key] = m
 	if changed {
@@ -535,6 +535,7 @@ func (c *cache) sourceIndex() *sourceIndex {
 		var snap srcSnapshot
 		if c.disk.Get("sources", siteFileKey("sources", c.root), &snap) {
 			c.src.made, c.src.old = snap.made, snap.files
+			c.src.next = make(map[string]indexedSource, len(snap.files))
 		}
 	})
 	return c.src
