@@ -208,6 +208,8 @@ func (c *cache) startAudit(root string) {
 // blob is bytes stored as they are.
 type blob []byte
 
+func (b blob) MarshalBinary() ([]byte, error) { return b, nil }
+
 func (b *blob) UnmarshalBinary(data []byte) error {
 	*b = data // the store reads each entry into memory of its own
 	return nil

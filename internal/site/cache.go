@@ -149,12 +149,19 @@ func (c *cache) sitemapFor(key [32]byte) []byte {
 	if c.keep && c.sitemap != nil && c.sitemapKey == key {
 		return c.sitemap
 	}
+	var b blob
+	if !c.keep && c.disk != nil && c.disk.Get("sitemap", key, &b) && len(b) > 0 {
+		return b
+	}
 	return nil
 }
 
 func (c *cache) keepSitemap(key [32]byte, data []byte) {
-	if c.keep {
+	switch {
+	case c.keep:
 		c.sitemapKey, c.sitemap = key, data
+	case c.disk != nil:
+		c.put("sitemap", key, blob(data))
 	}
 }
 
