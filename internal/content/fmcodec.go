@@ -97,11 +97,41 @@ func (f *FrontMatter) UnmarshalBinary(data []byte) error {
 	f.Params = params
 	n := r.Count(4)
 	f.Keys = make(map[string]diag.Pos, n)
+	file := "" // every key's file is the page's: one string for them all
 	for range n {
-		k := r.String()
-		f.Keys[k] = diag.Pos{File: r.String(), Line: r.Int(), Col: r.Int()}
+		k := r.Bytes()
+		if fb := r.Bytes(); string(fb) != file {
+			file = string(fb)
+		}
+		f.Keys[keyName(k)] = diag.Pos{File: file, Line: r.Int(), Col: r.Int()}
 	}
 	return r.Done()
+}
+
+// keyName is the front matter key k as a string, without a copy for
+// the keys every page has.
+func keyName(k []byte) string {
+	switch string(k) {
+	case "title":
+		return "title"
+	case "description":
+		return "description"
+	case "date":
+		return "date"
+	case "lastmod":
+		return "lastmod"
+	case "weight":
+		return "weight"
+	case "draft":
+		return "draft"
+	case "slug":
+		return "slug"
+	case "url":
+		return "url"
+	case "aliases":
+		return "aliases"
+	}
+	return string(k)
 }
 
 func putTime(b []byte, t time.Time) []byte {
