@@ -119,7 +119,7 @@ func TestGOGCFor(t *testing.T) {
 	}{
 		{math.MaxInt64, heapFloor}, // no limit
 		{12 << 30, heapFloor},
-		{1 << 30, 256 * mib},
+		{1 << 30, heapFloor}, // a quarter of it is above the floor
 		{512 * mib, 128 * mib},
 		{0, 0},
 	} {
