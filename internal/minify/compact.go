@@ -257,10 +257,23 @@ func tagEnd(b []byte, i int) int {
 	if k := bytes.IndexByte(b[i:], '>'); k >= 0 && bytes.IndexByte(b[i:i+k], '"') < 0 && bytes.IndexByte(b[i:i+k], '\'') < 0 {
 		return i + k + 1
 	}
-	var q quotes
+	// As quotes reads it, but a quoted value is passed over in one
+	// step.
+	afterEq := false
 	for j := i + 1; j < len(b); j++ {
-		if !q.in(b[j]) && b[j] == '>' {
+		switch c := b[j]; {
+		case c == '>':
 			return j + 1
+		case afterEq && (c == '"' || c == '\''):
+			k := bytes.IndexByte(b[j+1:], c)
+			if k < 0 {
+				return len(b)
+			}
+			j, afterEq = j+1+k, false // at the closing quote
+		case c == '=':
+			afterEq = true
+		case !isSpace(c):
+			afterEq = false
 		}
 	}
 	return len(b)

@@ -160,3 +160,31 @@ func BenchmarkCompactUnclosed(b *testing.B) {
 		Compact(buf)
 	}
 }
+
+// FuzzTagEnd: tagEnd ends a tag where reading it byte by byte with
+// quotes does.
+func FuzzTagEnd(f *testing.F) {
+	for _, s := range []string{`<a>`, `<a href="x>y">`, `<a title='a"b'>`, `<a b=">`, `<a b= "c>d" e=f>`, `<a b="c"d>`, `<a x"y>`, `<a =">">`, `<a`, `<a b='`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) == 0 {
+			return
+		}
+		want := len(b)
+		if k := bytes.IndexByte(b, '>'); k >= 0 && bytes.IndexByte(b[:k], '"') < 0 && bytes.IndexByte(b[:k], '\'') < 0 {
+			want = k + 1
+		} else {
+			var q quotes
+			for j := 1; j < len(b); j++ {
+				if !q.in(b[j]) && b[j] == '>' {
+					want = j + 1
+					break
+				}
+			}
+		}
+		if got := tagEnd(b, 0); got != want {
+			t.Fatalf("tagEnd(%q) = %d, byte by byte %d", b, got, want)
+		}
+	})
+}
