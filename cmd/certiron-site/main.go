@@ -43,12 +43,12 @@ var memoryPolicy = "Go's default GOGC and no memory limit"
 
 // limitMemory sets the garbage collector for a one-off build (build,
 // check) so that it takes a small share of the CPU: GOGC=150 above a
-// heap floor (see heapFloor), and a soft
-// memory limit of half the machine's memory (the smaller of /proc/meminfo's
-// MemTotal and the cgroup's limit), never below 1 GiB, nor above what
-// the machine has; no limit where the machine's memory is unknown. GOGC
-// and GOMEMLIMIT in the environment win. serve keeps every page in
-// memory on purpose and sets neither.
+// heap floor (see heapFloor), and a soft memory limit of half the
+// machine's memory (the smaller of /proc/meminfo's MemTotal and the
+// cgroup's limit), never below 1 GiB, nor above what the machine has;
+// no limit where the machine's memory is unknown. GOGC and GOMEMLIMIT
+// in the environment win. serve keeps every page in memory on purpose
+// and sets neither.
 func limitMemory() {
 	limit := "GOMEMLIMIT=" + os.Getenv("GOMEMLIMIT") + " (from the environment)"
 	if os.Getenv("GOMEMLIMIT") == "" {
