@@ -164,7 +164,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	} else if n > 0 {
 		fmt.Fprintf(stdout, "removed %d file%s the site does not produce: %s; put files to publish under static/\n", n, plural(n), list(foreign, 10))
 	}
-	rememberOutput(cache, real, st.Manifest)
+	rememberOutput(cache, real, st.Manifest, prev)
 	return nil
 }
 

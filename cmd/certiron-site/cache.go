@@ -92,9 +92,10 @@ func lastOutput(c *store.Store, dest string) *output.Manifest {
 }
 
 // rememberOutput keeps the Manifest of what a build wrote into dest, for
-// the next build.
-func rememberOutput(c *store.Store, dest string, m *output.Manifest) {
-	if c != nil && m != nil {
+// the next build, when it is worth keeping in place of prev, the one the
+// build started from (see Manifest.WorthKeeping).
+func rememberOutput(c *store.Store, dest string, m, prev *output.Manifest) {
+	if c != nil && m != nil && m.WorthKeeping(prev) {
 		c.Put("output", outputKey(dest), m)
 	}
 }

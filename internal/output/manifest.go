@@ -77,10 +77,14 @@ func Trusted(old Stamp, fi fs.FileInfo, made int64) bool {
 	return (&Manifest{Made: made}).trusted(old, fi)
 }
 
+// racy reports whether the stamp st was taken too soon after its
+// file's last change for m to vouch for it.
+func (m *Manifest) racy(st Stamp) bool { return st.Ctime > m.Made-int64(racyWindow) }
+
 // trusted reports whether fi, a file's or folder's current information,
 // has the stamp old, taken long enough after its last change.
 func (m *Manifest) trusted(old Stamp, fi fs.FileInfo) bool {
-	if old.Ctime > m.Made-int64(racyWindow) {
+	if m.racy(old) {
 		return false
 	}
 	now, ok := stampOf(fi)
@@ -170,4 +174,34 @@ func (m *Manifest) UnmarshalBinary(b []byte) error {
 	m.Files = readStamps(r, true)
 	m.Dirs = readStamps(r, false)
 	return r.Done()
+}
+
+// WorthKeeping reports whether m, the manifest a build made, is worth
+// keeping in place of prev, the one the build started from: unless both
+// name the same files and folders and m differs for fewer than 64 of
+// them and under 1%, where it differs for a file or folder whose stamp
+// it gives otherwise, or one whose stamp prev took too soon after its
+// last change to vouch for it and m does not. prev then still vouches
+// for all the rest; a file whose stamp it has wrong (one the build
+// rewrote) is only compared with its bytes again, and a folder listed
+// again. So a warm build that changed one page need not encode and
+// store the manifest of every file.
+func (m *Manifest) WorthKeeping(prev *Manifest) bool {
+	if prev == nil || len(prev.Files) == 0 || len(m.Files) != len(prev.Files) || len(m.Dirs) != len(prev.Dirs) {
+		return true
+	}
+	changed := 0
+	for _, set := range [][2]map[string]Stamp{{m.Files, prev.Files}, {m.Dirs, prev.Dirs}} {
+		for p, st := range set[0] {
+			old, ok := set[1][p]
+			if !ok {
+				return true // another file or folder
+			}
+			if old != st || prev.racy(old) && !m.racy(st) {
+				changed++
+			}
+		}
+	}
+	total := len(m.Files) + len(m.Dirs)
+	return changed >= 64 || changed*100 >= total
 }

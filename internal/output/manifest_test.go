@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -161,5 +162,64 @@ func TestManifestFolders(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: manifest stamp %+v, the folder's %+v", d, got, want)
 		}
+	}
+}
+
+// TestWorthKeeping: a build's manifest replaces the last one when it
+// names other files or folders, differs for many of them, or vouches
+// for files the last one took too soon to vouch for.
+func TestWorthKeeping(t *testing.T) {
+	const sec = int64(time.Second)
+	made := 1000 * sec
+	manifest := func(made int64, n int, stamp func(i int) Stamp) *Manifest {
+		m := &Manifest{Made: made, Files: map[string]Stamp{}, Dirs: map[string]Stamp{"d": {Ctime: 1, Ino: 1}}}
+		for i := range n {
+			m.Files[fmt.Sprintf("d/%04d.html", i)] = stamp(i)
+		}
+		return m
+	}
+	old := func(i int) Stamp { return Stamp{Size: 10, Mtime: sec, Ctime: sec, Ino: uint64(i + 2)} }
+	prev := manifest(made, 1000, old)
+	for _, tt := range []struct {
+		name string
+		m    *Manifest
+		want bool
+	}{
+		{"the same stamps, taken later", manifest(made+60*sec, 1000, old), false},
+		{"one file rewritten", manifest(made+60*sec, 1000, func(i int) Stamp {
+			if i == 7 {
+				return Stamp{Size: 11, Mtime: 900 * sec, Ctime: 900 * sec, Ino: 5000}
+			}
+			return old(i)
+		}), false},
+		{"64 files rewritten", manifest(made+60*sec, 1000, func(i int) Stamp {
+			if i < 64 {
+				return Stamp{Size: 11, Mtime: 900 * sec, Ctime: 900 * sec, Ino: uint64(5000 + i)}
+			}
+			return old(i)
+		}), true},
+		{"a file more", manifest(made+60*sec, 1001, old), true},
+		{"a file less", manifest(made+60*sec, 999, old), true},
+		{"another folder", func() *Manifest {
+			m := manifest(made+60*sec, 1000, old)
+			m.Dirs = map[string]Stamp{"e": {Ctime: 1, Ino: 1}}
+			return m
+		}(), true},
+	} {
+		if got := tt.m.WorthKeeping(prev); got != tt.want {
+			t.Errorf("%s: WorthKeeping = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if !manifest(made, 3, old).WorthKeeping(nil) || !manifest(made, 3, old).WorthKeeping(NewManifest()) {
+		t.Error("a manifest is not worth keeping where there was none")
+	}
+	// Stamps the last manifest took right after the files were written
+	// (a clean build's): it cannot vouch for them, this one can.
+	fresh := func(i int) Stamp { return Stamp{Size: 10, Mtime: made - sec, Ctime: made - sec, Ino: uint64(i + 2)} }
+	if !manifest(made+60*sec, 1000, fresh).WorthKeeping(manifest(made, 1000, fresh)) {
+		t.Error("a manifest that vouches for the files its predecessor took too soon is not kept")
+	}
+	if manifest(made+60*sec, 1000, fresh).WorthKeeping(manifest(made+30*sec, 1000, fresh)) {
+		t.Error("a manifest with nothing new is kept")
 	}
 }
