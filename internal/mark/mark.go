@@ -9,7 +9,6 @@ package mark
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"html"
 	"iter"
@@ -20,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/certiron/certiron-site/internal/diag"
+	"github.com/certiron/certiron-site/internal/wire"
 )
 
 // Attr is the marking attribute. Its value is a Ref.
@@ -191,10 +191,10 @@ func (m *Map) put(sp span) {
 	if sp.raw {
 		f |= 1
 	}
-	m.data = binary.AppendVarint(m.data, int64(sp.off-m.last.off))
-	m.data = binary.AppendVarint(m.data, int64(sp.line-m.last.line))
-	m.data = binary.AppendUvarint(m.data, uint64(sp.col))
-	m.data = binary.AppendUvarint(m.data, f)
+	m.data = wire.Int(m.data, sp.off-m.last.off)
+	m.data = wire.Int(m.data, sp.line-m.last.line)
+	m.data = wire.Uint(m.data, uint64(sp.col))
+	m.data = wire.Uint(m.data, f)
 	m.last = sp
 	m.n++
 }
@@ -256,38 +256,12 @@ func (m Map) spans() iter.Seq[span] {
 // nextSpan reads the span put wrote after prev at the start of b, and
 // returns the rest of b; false for bytes that are no span.
 func nextSpan(b []byte, prev span) (span, []byte, bool) {
-	r := varints{b: b}
-	off, line, col, f := r.int(), r.int(), r.uint(), r.uint()
-	if r.bad {
+	r := wire.NewReader(b)
+	off, line, col, f := r.Int(), r.Int(), r.Uint(), r.Uint()
+	if r.Err() != nil {
 		return span{}, nil, false
 	}
-	return span{prev.off + int(off), prev.line + int(line), int(col), int(f >> 1), f&1 == 1}, r.b, true
-}
-
-// varints reads varints from the start of b; bad says one could not be.
-type varints struct {
-	b   []byte
-	bad bool
-}
-
-func (r *varints) int() int64 {
-	v, n := binary.Varint(r.b)
-	r.advance(n)
-	return v
-}
-
-func (r *varints) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	r.advance(n)
-	return v
-}
-
-func (r *varints) advance(n int) {
-	if n <= 0 || r.bad {
-		r.bad, r.b = true, nil
-		return
-	}
-	r.b = r.b[n:]
+	return span{prev.off + off, prev.line + line, int(col), int(f >> 1), f&1 == 1}, r.Rest(), true
 }
 
 func (m Map) span(sp span) Span {

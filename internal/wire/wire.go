@@ -89,6 +89,9 @@ func (r *Reader) Done() error {
 	return r.err
 }
 
+// Rest is what is left to read.
+func (r *Reader) Rest() []byte { return r.b }
+
 // Fail records ErrMalformed, for a value the caller finds out of range.
 func (r *Reader) Fail() { r.err = ErrMalformed }
 
