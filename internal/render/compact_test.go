@@ -124,3 +124,14 @@ func TestExecuteMinified(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkTemplateActionWithBraces: an action whose string holds "}}"
+// and a tag is passed over whole: no mark goes inside it.
+func TestMarkTemplateActionWithBraces(t *testing.T) {
+	src := `<p>{{ "a}}<b>" }}</p>`
+	got, ins := markTemplate([]byte(src), "themes/t/layouts/x.html")
+	want := `<p` + mark.Encode(mark.Ref{File: "themes/t/layouts/x.html", Line: 1, Col: 1}) + `>{{ "a}}<b>" }}</p>`
+	if string(got) != want || len(ins) != 1 {
+		t.Errorf("markTemplate(%q) = %q (%d marks), want %q", src, got, len(ins), want)
+	}
+}

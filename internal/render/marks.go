@@ -28,9 +28,11 @@ func markTemplate(src []byte, file string) ([]byte, []insertion) {
 		raw bool // a raw-text marker, not an attribute
 	}
 	var points []point
+	// An action ends where text/template ends it (a "}}" in a string
+	// does not), as compactTemplate reads it too.
 	skipAction := func(i int) int {
-		if end := bytes.Index(src[i+2:], []byte("}}")); end >= 0 {
-			return i + 2 + end + 2
+		if end := actionEnd(src, i); end >= 0 {
+			return end
 		}
 		return len(src)
 	}
