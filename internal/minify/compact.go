@@ -257,23 +257,21 @@ func tagEnd(b []byte, i int) int {
 	if k := bytes.IndexByte(b[i:], '>'); k >= 0 && bytes.IndexByte(b[i:i+k], '"') < 0 && bytes.IndexByte(b[i:i+k], '\'') < 0 {
 		return i + k + 1
 	}
-	// As quotes reads it, but a quoted value is passed over in one
-	// step.
-	afterEq := false
+	var q quotes
 	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '>':
-			return j + 1
-		case afterEq && (c == '"' || c == '\''):
-			k := bytes.IndexByte(b[j+1:], c)
+		if !q.in(b[j]) {
+			if b[j] == '>' {
+				return j + 1
+			}
+			continue
+		}
+		if q.quote != 0 {
+			// A value just opened: passed over to its closing quote.
+			k := bytes.IndexByte(b[j+1:], q.quote)
 			if k < 0 {
 				return len(b)
 			}
-			j, afterEq = j+1+k, false // at the closing quote
-		case c == '=':
-			afterEq = true
-		case !isSpace(c):
-			afterEq = false
+			j, q.quote = j+1+k, 0
 		}
 	}
 	return len(b)
