@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark/ast"
@@ -99,10 +98,12 @@ type inlineVerdict struct {
 }
 
 // memo remembers a value by the text it was made from, for at most
-// maxMemo texts of at most maxMemoKey bytes each; safe for concurrent use.
+// maxMemo texts of at most maxMemoKey bytes each; safe for concurrent
+// use. It is looked up far more often than added to, and a lookup by
+// the text's bytes takes no copy of them.
 type memo[V any] struct {
-	m sync.Map
-	n atomic.Int32
+	mu sync.RWMutex
+	m  map[string]V
 }
 
 const (
@@ -111,18 +112,23 @@ const (
 )
 
 func (m *memo[V]) load(key []byte) (V, bool) {
-	if v, ok := m.m.Load(string(key)); ok {
-		return v.(V), true
-	}
-	var zero V
-	return zero, false
+	m.mu.RLock()
+	v, ok := m.m[string(key)]
+	m.mu.RUnlock()
+	return v, ok
 }
 
 func (m *memo[V]) store(key []byte, v V) {
-	if len(key) <= maxMemoKey && m.n.Load() < maxMemo {
-		if _, loaded := m.m.LoadOrStore(string(key), v); !loaded {
-			m.n.Add(1)
-		}
+	if len(key) > maxMemoKey {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]V{}
+	}
+	if _, ok := m.m[string(key)]; !ok && len(m.m) < maxMemo {
+		m.m[string(key)] = v
 	}
 }
 
