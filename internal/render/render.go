@@ -3,11 +3,14 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +32,11 @@ type Theme struct {
 	useBase map[string]bool // layout defines blocks for baseof
 	// Sources holds each template file's bytes by site-relative path.
 	Sources map[string][]byte
+	// Sum is the SHA-256 of every file's path and bytes, in path order:
+	// what a page's key holds of the theme.
+	Sum [32]byte
+	// asWritten are the files that could not be minified (AsWritten).
+	asWritten []string
 	// marked is each file as parsed: with a mark.Attr on every start tag
 	// its text writes (see markTemplate), and inserts says where.
 	marked  map[string][]byte
@@ -140,6 +148,15 @@ func Load(src *source.Tree, name string, funcs template.FuncMap) (*Theme, diag.L
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	h := sha256.New()
+	for _, p := range slices.Sorted(maps.Keys(t.Sources)) {
+		h.Write([]byte(p))
+		h.Write(t.Sources[p])
+		if _, ok := t.minified[p]; !ok {
+			t.asWritten = append(t.asWritten, p)
+		}
+	}
+	h.Sum(t.Sum[:0])
 	return t, nil
 }
 
@@ -156,16 +173,7 @@ func (t *Theme) minifiedAll(files []file) bool {
 // AsWritten lists the theme's files that could not be minified as it
 // loaded (see compactTemplate), sorted: the pages of the layouts that
 // use one are minified whole, which costs more.
-func (t *Theme) AsWritten() []string {
-	var l []string
-	for p := range t.Sources {
-		if _, ok := t.minified[p]; !ok {
-			l = append(l, p)
-		}
-	}
-	sort.Strings(l)
-	return l
-}
+func (t *Theme) AsWritten() []string { return t.asWritten }
 
 // Unchanged reports whether the theme's layouts folder in src holds
 // exactly the files the theme was loaded from, byte for byte: a theme

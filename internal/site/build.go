@@ -215,7 +215,7 @@ func (b *build) loadTheme() bool {
 	// did not change serves the next build as it is.
 	b.cache.funcsFor.Store(b)
 	theme := b.cache.theme
-	if theme == nil || theme.Dir != "themes/"+b.cfg.Theme || !theme.Unchanged(b.src) {
+	if theme == nil || theme.Dir != "themes/"+b.cfg.Theme || b.cache.themeMayHaveChanged(theme) && !theme.Unchanged(b.src) {
 		var errs diag.List
 		b.cache.theme = nil
 		if theme, errs = render.Load(b.src, b.cfg.Theme, b.cache.funcs); len(errs) > 0 {
@@ -233,17 +233,7 @@ func (b *build) loadTheme() bool {
 			b.res.Errors.Add(diag.Pos{File: theme.Dir + "/layouts/" + need + ".html"}, "missing template: every theme needs layouts/%s.html", need)
 		}
 	}
-	h := sha256.New()
-	names := make([]string, 0, len(theme.Sources))
-	for n := range theme.Sources {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		h.Write([]byte(n))
-		h.Write(theme.Sources[n])
-	}
-	h.Sum(b.themeKey[:0])
+	b.themeKey = theme.Sum
 	b.theme = theme
 	return len(b.res.Errors) == 0
 }

@@ -423,6 +423,23 @@ func (c *cache) mayHaveChanged(p string) bool {
 	return false
 }
 
+// themeMayHaveChanged reports whether a file of theme's layouts may have
+// changed since it loaded: the caller said nothing, or named a path
+// under its layouts folder, the folder or one above it, or config.toml
+// (whose ignore list decides which files a theme has).
+func (c *cache) themeMayHaveChanged(theme *render.Theme) bool {
+	dir := theme.Dir + "/layouts"
+	if c.mayHaveChanged(dir) || c.mayHaveChanged(config.File) {
+		return true
+	}
+	for p := range c.changedSite {
+		if strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // convert returns the converted document for rel, calling f when its key
 // changed.
 func (c *cache) convert(rel string, key [32]byte, f func() (*markdown.Doc, diag.List)) *docEntry {

@@ -107,6 +107,26 @@ func TestThemeKeptAcrossRebuilds(t *testing.T) {
 	if !bytes.Contains(home, []byte(`<meta name="color-scheme" content="light">`)) {
 		t.Errorf("the edited layout is not in the page:\n%s", home)
 	}
+
+	// A rebuild told of a content file alone does not read the theme
+	// again (as it reads no content file it was not told of): a layout
+	// edit waits for the rebuild that names it.
+	second := bd.cache.theme
+	writeFile(t, head, src)
+	about := root + "/content/_index.md"
+	appendTo(t, about, "\nMore.\n")
+	if r = bd.Rebuild([]string{about}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if bd.cache.theme != second {
+		t.Error("a rebuild of a content file read the theme again")
+	}
+	if r = bd.Rebuild([]string{head}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if bd.cache.theme == second {
+		t.Error("a layout edit, named, did not load the theme again")
+	}
 }
 
 // TestRebuildViewsFollowEdits: a rebuild takes the URLs and keys of an
