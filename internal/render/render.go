@@ -292,7 +292,7 @@ func (t *Theme) ExecuteMinified(dst *bytes.Buffer, layout string, data any, whol
 	page := pagePool.Get().(*bytes.Buffer)
 	page.Reset()
 	defer pagePool.Put(page)
-	if whole {
+	if whole || t.compact[layout] == nil {
 		if err := t.Execute(page, layout, data); err != nil {
 			return err
 		}
@@ -306,7 +306,8 @@ func (t *Theme) ExecuteMinified(dst *bytes.Buffer, layout string, data any, whol
 			dst.Truncate(start + len(minify.Compact(dst.Bytes()[start:])))
 			return nil
 		}
-		// Made from the files as written: minified whole, below.
+		// The minified files failed, and the files as written made the
+		// page: minified whole, below.
 		page.Write(dst.Bytes()[start:])
 		dst.Truncate(start)
 	}
