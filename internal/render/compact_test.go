@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"maps"
 	"strings"
 	"testing"
 
@@ -43,17 +44,11 @@ func TestCompactTemplate(t *testing.T) {
 // written, and said to need minifying whole; a failure is reported at
 // the line of the file as written either way.
 func TestExecuteCompact(t *testing.T) {
-	files := map[string]string{}
-	for k, v := range good {
-		files[k] = v
-	}
-	files["single.html"] = "{{ define \"main\" }}\n<article>\n  {{ .Content }}\n</article>\n{{ end }}"
-	files["standalone.html"] = "<p>\n<!-- {{ .Title }} -->\n{{ .Title }}\n</p>"
-	files["broken.html"] = "<p>\n  {{ .Title }}\n  {{ .Missing }}\n</p>"
-	th, errs := Load(theme(t, files), "t", nil)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	th := loadWith(t, map[string]string{
+		"single.html":     "{{ define \"main\" }}\n<article>\n  {{ .Content }}\n</article>\n{{ end }}",
+		"standalone.html": "<p>\n<!-- {{ .Title }} -->\n{{ .Title }}\n</p>",
+		"broken.html":     "<p>\n  {{ .Title }}\n  {{ .Missing }}\n</p>",
+	})
 	tests := []struct {
 		layout, want string
 		minified     bool
@@ -91,16 +86,10 @@ func TestExecuteCompact(t *testing.T) {
 // minified whole, and the two ways make the same page in meaning: the
 // first, minified whole again, is the second.
 func TestExecuteMinified(t *testing.T) {
-	files := map[string]string{}
-	for k, v := range good {
-		files[k] = v
-	}
-	files["single.html"] = "{{ define \"main\" }}\n<article>\n  <p>\n  {{ .Content }}\n  </p>\n</article>\n{{ end }}"
-	files["standalone.html"] = "<p>\n<!-- {{ .Title }} -->\n  {{ .Title }}\n</p>"
-	th, errs := Load(theme(t, files), "t", nil)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	th := loadWith(t, map[string]string{
+		"single.html":     "{{ define \"main\" }}\n<article>\n  <p>\n  {{ .Content }}\n  </p>\n</article>\n{{ end }}",
+		"standalone.html": "<p>\n<!-- {{ .Title }} -->\n  {{ .Title }}\n</p>",
+	})
 	d := data{"A <b>", "<b>x</b>"}
 	for layout, want := range map[string]string{
 		"single":     `<html><title>A &lt;b></title><body><article><p><b>x</b></p></article></body></html>`,
@@ -134,4 +123,16 @@ func TestMarkTemplateActionWithBraces(t *testing.T) {
 	if string(got) != want || len(ins) != 1 {
 		t.Errorf("markTemplate(%q) = %q (%d marks), want %q", src, got, len(ins), want)
 	}
+}
+
+// loadWith loads the good theme with files added or replaced.
+func loadWith(t *testing.T, files map[string]string) *Theme {
+	t.Helper()
+	all := maps.Clone(good)
+	maps.Copy(all, files)
+	th, errs := Load(theme(t, all), "t", nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return th
 }
