@@ -21,6 +21,7 @@ import (
 
 	"github.com/certiron/certiron-site/internal/diag"
 	"github.com/certiron/certiron-site/internal/output"
+	"github.com/certiron/certiron-site/internal/wire"
 )
 
 // Allow is an exception to the third-party rule, from config.toml.
@@ -126,6 +127,47 @@ type facts struct {
 	// hostCSP is set for a page without a <meta> policy, which each
 	// audit judges against the host's (nil otherwise).
 	hostCSP *hostCSP
+	// rest are refs and idList as a snapshot holds them, for facts Load
+	// made: decoded the first time they are asked for (full). They are
+	// most of a snapshot's bytes, and a build from one needs them only
+	// for a file whose answers went stale, or a page such a file's links
+	// point into.
+	rest *undecoded
+}
+
+// undecoded are the refs and ids of facts from a snapshot, checked
+// when the snapshot was loaded and decoded once, on demand.
+type undecoded struct {
+	once  sync.Once
+	b     []byte
+	table []string
+	page  bool // the file is a page (its idList is not nil)
+	done  bool // decoded (for tests)
+}
+
+// full returns fa with its refs and idList decoded: nothing else may
+// read them of facts Load made.
+func (fa *facts) full() *facts {
+	if u := fa.rest; u != nil {
+		u.once.Do(func() {
+			fa.refs, fa.idList = decodeRest(wire.NewReader(u.b), u.table, u.page)
+			u.done = true
+		})
+	}
+	return fa
+}
+
+// isPage reports whether fa are a page's facts (which have ids).
+func (fa *facts) isPage() bool {
+	return fa.idList != nil || fa.rest != nil && fa.rest.page
+}
+
+// idsOf is the sorted ids of the page whose facts are fa (nil for none).
+func idsOf(fa *facts) []string {
+	if fa == nil {
+		return nil
+	}
+	return fa.full().idList
 }
 
 // Run audits every file of set.
@@ -140,8 +182,8 @@ type Auditor struct {
 	Persist bool
 	sig     string
 	files   map[string]*cachedFile
-	// ids are the ids of every file that has some, as files' facts say.
-	ids map[string][]string
+	// ids are the facts of every page, for its ids (idsOf).
+	ids map[string]*facts
 	// prep are the facts Prepare made since the last Run, by path, with
 	// the auditor it made them with (its memos shared by every file).
 	prepMu  sync.Mutex
@@ -230,7 +272,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	fsig := factsSig(opt.SiteOrigin, a.allow)
 	sig := fsig + fmt.Sprint(missing, "|")
 	if au.sig != sig || au.files == nil {
-		au.sig, au.files, au.ids = sig, map[string]*cachedFile{}, map[string][]string{}
+		au.sig, au.files, au.ids = sig, map[string]*cachedFile{}, map[string]*facts{}
 	}
 	files := set.Files()
 	results := make([]*facts, len(files))
@@ -368,8 +410,8 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	}
 	ids := au.ids
 	for _, i := range todo {
-		if results[i] != nil && results[i].idList != nil {
-			ids[files[i].Path] = results[i].idList
+		if results[i] != nil && results[i].isPage() {
+			ids[files[i].Path] = results[i]
 		} else {
 			delete(ids, files[i].Path)
 		}
@@ -433,6 +475,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 					}
 				}
 				if ans == nil {
+					fa.full()
 					refs := make([]refResult, len(fa.refs))
 					for j, r := range fa.refs {
 						refs[j] = checkRef(f.Path, r)
@@ -659,12 +702,12 @@ func (a *auditor) link(fa *facts, raw string, off int, what fmt.Stringer) {
 // checkRef resolves an internal reference against the built files. dep
 // names the output file the answer depends on ("legal/" stands for
 // "legal/index.html" too), so a later audit knows when to ask again.
-func (a *auditor) checkRef(from string, r ref, ids map[string][]string) (fd finding, ok bool, dep string) {
+func (a *auditor) checkRef(from string, r ref, ids map[string]*facts) (fd finding, ok bool, dep string) {
 	fd, ok, dep = a.resolveRef(from, r, ids)
 	return fd, ok, dep
 }
 
-func (a *auditor) resolveRef(from string, r ref, ids map[string][]string) (finding, bool, string) {
+func (a *auditor) resolveRef(from string, r ref, ids map[string]*facts) (finding, bool, string) {
 	raw := strings.TrimSpace(r.url)
 	frag := ""
 	if i := strings.IndexByte(raw, '#'); i >= 0 {
@@ -730,7 +773,7 @@ func (a *auditor) resolveRef(from string, r ref, ids map[string][]string) (findi
 	if !strings.HasSuffix(target, ".html") {
 		return finding{}, true, dep
 	}
-	if !hasID(ids[target], frag) {
+	if !hasID(idsOf(ids[target]), frag) {
 		return finding{RuleAnchor, fmt.Sprintf("%s: there is no id=%q on /%s", r.url, frag, strings.TrimSuffix(target, "index.html")), r.off}, false, dep
 	}
 	return finding{}, true, dep

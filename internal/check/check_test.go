@@ -118,6 +118,17 @@ func testSnapshot(t *testing.T, set *output.Set, opt Options, want string) {
 	if got := reportText(rep).String(); got != want || rep.Scanned != 0 {
 		t.Errorf("from the snapshot, %d files read again, report\n%s\nwant none read and\n%s", rep.Scanned, got, want)
 	}
+	// Nothing changed, so every file's answers stand: no file's links
+	// or ids were decoded.
+	for p, c := range later.files {
+		if c.facts != nil && (c.facts.rest == nil || c.facts.rest.done) {
+			t.Errorf("from the snapshot, %s had its links and ids decoded (rest %v), with every answer standing", p, c.facts.rest)
+		}
+	}
+	// The snapshot of an audit from a snapshot is the same.
+	if again, err := later.Snapshot().MarshalBinary(); err != nil || !bytes.Equal(again, snap) {
+		t.Errorf("the snapshot of an audit from the snapshot differs (%v)", err)
+	}
 	other := opt
 	other.SiteOrigin = "https://other.example"
 	var elsewhere Auditor

@@ -50,11 +50,14 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 	// to page: each is written once, then named by its index.
 	var table wire.Table
 	str := table.Ref
-	var body []byte
+	var body, rest []byte
 	body = wire.Uint(body, uint64(len(paths)))
 	for _, p := range paths {
 		c := sn.files[p]
 		fa := c.facts
+		if fa != nil {
+			fa = fa.full()
+		}
 		body = str(body, p)
 		body = append(body, c.sum[:]...)
 		// A file of a kind the audit does not read has no facts.
@@ -68,16 +71,6 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 		body = wire.Uint(body, uint64(len(fa.allowed)))
 		for _, al := range fa.allowed {
 			body = wire.Int(str(body, al.origin), al.off)
-		}
-		body = wire.Uint(body, uint64(len(fa.refs)))
-		for _, r := range fa.refs {
-			body = wire.Int(str(body, r.url), r.off)
-		}
-		ids := fa.idList
-		body = wire.Bool(body, fa.idList != nil)
-		body = wire.Uint(body, uint64(len(ids)))
-		for _, id := range ids {
-			body = str(body, id)
 		}
 		body = wire.Uint(body, uint64(len(fa.storage)))
 		for _, s := range fa.storage {
@@ -101,6 +94,21 @@ func (sn *Snapshot) MarshalBinary() ([]byte, error) {
 				body = wire.Int(str(str(body, fd.rule), fd.msg), fd.off)
 			}
 		}
+		// Last, the references and ids, behind their length: Load checks
+		// them and leaves them as they are until they are needed.
+		body = wire.Bool(body, fa.idList != nil)
+		rest = rest[:0]
+		rest = wire.Uint(rest, uint64(len(fa.refs)))
+		for _, r := range fa.refs {
+			rest = wire.Int(str(rest, r.url), r.off)
+		}
+		if fa.idList != nil {
+			rest = wire.Uint(rest, uint64(len(fa.idList)))
+			for _, id := range fa.idList {
+				rest = str(rest, id)
+			}
+		}
+		body = wire.Bytes(body, rest)
 	}
 	b := wire.String(nil, sn.sig)
 	b = wire.Strings(b, table.List())
@@ -132,22 +140,6 @@ func (au *Auditor) Load(b []byte) error {
 		for range d.Count(2) {
 			fa.allowed = append(fa.allowed, allowedRef{origin: str(), off: d.Int()})
 		}
-		if n := d.Count(2); n > 0 {
-			fa.refs = make([]ref, n)
-			for i := range fa.refs {
-				fa.refs[i] = ref{url: str(), off: d.Int()}
-			}
-		}
-		hasIDs := d.Bool()
-		n := d.Count(1)
-		if hasIDs {
-			fa.idList = make([]string, n)
-		} else if n > 0 {
-			d.Fail()
-		}
-		for j := range fa.idList {
-			fa.idList[j] = str()
-		}
 		for range d.Count(4) {
 			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
 		}
@@ -169,6 +161,13 @@ func (au *Auditor) Load(b []byte) error {
 				sf.ans.fails = append(sf.ans.fails, finding{rule: str(), msg: str(), off: d.Int()})
 			}
 		}
+		page := d.Bool()
+		if b := d.Bytes(); d.Err() == nil {
+			if !restValid(b, len(table), page) {
+				d.Fail()
+			}
+			fa.rest = &undecoded{b: b, table: table, page: page}
+		}
 		if d.Err() != nil {
 			break
 		}
@@ -179,4 +178,44 @@ func (au *Auditor) Load(b []byte) error {
 	}
 	au.loaded = s
 	return nil
+}
+
+// restValid reports whether b holds refs and ids as MarshalBinary
+// writes them, naming strings of a table of n (no more, no less).
+func restValid(b []byte, n int, page bool) bool {
+	d := wire.NewReader(b)
+	ref := func() {
+		if d.Uint() >= uint64(n) {
+			d.Fail()
+		}
+	}
+	for range d.Count(2) {
+		ref()
+		d.Int()
+	}
+	if page {
+		for range d.Count(1) {
+			ref()
+		}
+	}
+	return d.Done() == nil
+}
+
+// decodeRest decodes what restValid checked: refs, and ids for a page.
+func decodeRest(d *wire.Reader, table []string, page bool) ([]ref, []string) {
+	var refs []ref
+	if n := d.Count(2); n > 0 {
+		refs = make([]ref, n)
+		for i := range refs {
+			refs[i] = ref{url: d.Ref(table), off: d.Int()}
+		}
+	}
+	if !page {
+		return refs, nil
+	}
+	ids := make([]string, d.Count(1))
+	for i := range ids {
+		ids[i] = d.Ref(table)
+	}
+	return refs, ids
 }
