@@ -105,10 +105,16 @@ func New(opt Options) *Converter {
 }
 
 func (c *Converter) build(typographer bool) goldmark.Markdown {
+	return c.buildWith(typographer, linkify)
+}
+
+// buildWith builds the Markdown converter with the given Linkify (the
+// tests compare quickLinkify's with goldmark's own).
+func (c *Converter) buildWith(typographer bool, linkify goldmark.Extender) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		// GFM, with table alignment as classes: a style attribute
 		// would need 'unsafe-inline' under the site's CSP.
-		extension.Linkify,
+		linkify,
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
 		extension.Strikethrough,
 		extension.TaskList,

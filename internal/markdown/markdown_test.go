@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/yuin/goldmark/extension"
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
 
@@ -513,4 +515,39 @@ func TestHeadingIDsAsGitHub(t *testing.T) {
 			t.Errorf("Convert(%q, typographer %v) heading = %q %q, want %q %q", tt.heading, tt.typographer, h.ID, h.Text, tt.id, tt.text)
 		}
 	}
+}
+
+// FuzzQuickLinkify: the converter, whose Linkify is asked only where it
+// may find a link (quickLinkify), converts every document as one with
+// goldmark's Linkify asked at every space does: the same HTML, links,
+// ids, headings, warnings and errors.
+func FuzzQuickLinkify(f *testing.F) {
+	for _, s := range []string{
+		"Mail a@b.co or www.x.org, http://a.b/c and https://d.e (ftp://f.g).",
+		"*www.a.com* _b@c.de_ ~https://x.y~ (www.z.org)",
+		"\twww.tab.org and\ttab@x.org\n",
+		"www.x.org at a line's start\nhttps://y.org too\nz@w.org and more",
+		"[not closed](https://x.y and www.z.org",
+		"a@ @b x@y .@z.org -a@b.org a-@b.org a@b.org- a@b.org. a@b.org_",
+		strings.Repeat("a", 63) + "@b.org " + strings.Repeat("c", 64) + "@d.org " + strings.Repeat("e", 65) + "@f.org",
+		"| www.a.com | b@c.org |\n|---|---|\n| http://x.y | z |",
+		"> www.q.org\n\n- https://l.org\n- m@n.org\n",
+		"HTTP://UPPER.ORG Www.Mixed.org wWW.x.org",
+		"`www.code.org` <https://auto.org> <a@b.org> [l](www.dest.org)",
+	} {
+		f.Add([]byte(s))
+	}
+	ours := New(Options{HTML: HTMLSafe})
+	theirs := New(Options{HTML: HTMLSafe})
+	theirs.plain, theirs.typo = theirs.buildWith(false, extension.Linkify), theirs.buildWith(true, extension.Linkify)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, typo := range []bool{false, true} {
+			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
+			got, gotErrs := ours.Convert(src, opt)
+			want, wantErrs := theirs.Convert(src, opt)
+			if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
+				t.Fatalf("Convert(%q), typographer %v:\n%s\n%v\nwith goldmark's Linkify:\n%s\n%v", src, typo, got.HTML, gotErrs, want.HTML, wantErrs)
+			}
+		}
+	})
 }
