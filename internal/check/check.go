@@ -136,13 +136,13 @@ type facts struct {
 }
 
 // undecoded are the refs and ids of facts from a snapshot, checked
-// when the snapshot was loaded and decoded once, on demand.
+// when the snapshot was loaded and decoded once, on demand (b is nil
+// once they are).
 type undecoded struct {
 	once  sync.Once
 	b     []byte
 	table []string
 	page  bool // the file is a page (its idList is not nil)
-	done  bool // decoded (for tests)
 }
 
 // full returns fa with its refs and idList decoded: nothing else may
@@ -150,8 +150,8 @@ type undecoded struct {
 func (fa *facts) full() *facts {
 	if u := fa.rest; u != nil {
 		u.once.Do(func() {
-			fa.refs, fa.idList = decodeRest(wire.NewReader(u.b), u.table, u.page)
-			u.done = true
+			fa.refs, fa.idList = readRest(wire.NewReader(u.b), u.table, u.page, true)
+			u.b = nil
 		})
 	}
 	return fa

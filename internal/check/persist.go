@@ -163,7 +163,8 @@ func (au *Auditor) Load(b []byte) error {
 		}
 		page := d.Bool()
 		if b := d.Bytes(); d.Err() == nil {
-			if !restValid(b, len(table), page) {
+			rd := wire.NewReader(b)
+			if readRest(rd, table, page, false); rd.Done() != nil {
 				d.Fail()
 			}
 			fa.rest = &undecoded{b: b, table: table, page: page}
@@ -180,42 +181,32 @@ func (au *Auditor) Load(b []byte) error {
 	return nil
 }
 
-// restValid reports whether b holds refs and ids as MarshalBinary
-// writes them, naming strings of a table of n (no more, no less).
-func restValid(b []byte, n int, page bool) bool {
-	d := wire.NewReader(b)
-	ref := func() {
-		if d.Uint() >= uint64(n) {
-			d.Fail()
-		}
-	}
-	for range d.Count(2) {
-		ref()
-		d.Int()
-	}
-	if page {
-		for range d.Count(1) {
-			ref()
-		}
-	}
-	return d.Done() == nil
-}
-
-// decodeRest decodes what restValid checked: refs, and ids for a page.
-func decodeRest(d *wire.Reader, table []string, page bool) ([]ref, []string) {
-	var refs []ref
-	if n := d.Count(2); n > 0 {
+// readRest reads the references and ids MarshalBinary writes last in a
+// file's record (ids for a page only). With keep false it only checks
+// them, allocating nothing: Load checks every file's, and full decodes
+// those a build needs.
+func readRest(d *wire.Reader, table []string, page, keep bool) (refs []ref, ids []string) {
+	n := d.Count(2)
+	if keep && n > 0 {
 		refs = make([]ref, n)
-		for i := range refs {
-			refs[i] = ref{url: d.Ref(table), off: d.Int()}
+	}
+	for i := range n {
+		r := ref{url: d.Ref(table), off: d.Int()}
+		if keep {
+			refs[i] = r
 		}
 	}
 	if !page {
 		return refs, nil
 	}
-	ids := make([]string, d.Count(1))
-	for i := range ids {
-		ids[i] = d.Ref(table)
+	n = d.Count(1)
+	if keep {
+		ids = make([]string, n)
+	}
+	for i := range n {
+		if id := d.Ref(table); keep {
+			ids[i] = id
+		}
 	}
 	return refs, ids
 }

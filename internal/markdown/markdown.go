@@ -110,11 +110,11 @@ func (c *Converter) build(typographer bool) goldmark.Markdown {
 
 // buildWith builds the Markdown converter with the given Linkify (the
 // tests compare quickLinkify's with goldmark's own).
-func (c *Converter) buildWith(typographer bool, linkify goldmark.Extender) goldmark.Markdown {
+func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		// GFM, with table alignment as classes: a style attribute
 		// would need 'unsafe-inline' under the site's CSP.
-		linkify,
+		autolinks,
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
 		extension.Strikethrough,
 		extension.TaskList,
