@@ -73,6 +73,10 @@ type Report struct {
 	// Scanned is the number of files read afresh: not the same bytes as
 	// in the last Run or the loaded snapshot.
 	Scanned int
+	// Rechecked is the number of files whose links were checked again:
+	// those scanned, and those linking to a file that changed. A
+	// snapshot saves the next Run both.
+	Rechecked int
 }
 
 // The rules.
@@ -434,6 +438,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 	outcomes := make([]outcome, len(files))
 	workers := min(runtime.GOMAXPROCS(0), max(len(files)/256, 1))
 	var cross sync.WaitGroup
+	var rechecked atomic.Int64
 	for w := range workers {
 		cross.Go(func() {
 			memo := map[string]refResult{}
@@ -475,6 +480,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 					}
 				}
 				if ans == nil {
+					rechecked.Add(1)
 					fa.full()
 					refs := make([]refResult, len(fa.refs))
 					for j, r := range fa.refs {
@@ -515,6 +521,7 @@ func (au *Auditor) Run(set *output.Set, opt Options) *Report {
 		})
 	}
 	cross.Wait()
+	rep.Rechecked = int(rechecked.Load())
 	for i := range files {
 		o := outcomes[i]
 		if results[i] != nil {

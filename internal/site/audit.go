@@ -37,8 +37,11 @@ func (b *build) audit() bool {
 		Missing:      b.missing,
 		Locate:       b.locate,
 	})
-	b.res.Audited = rep.Scanned
-	if b.cache.disk != nil && worthSaving(rep.Scanned, b.files.Len()) {
+	b.res.Audited, b.res.Rechecked = rep.Scanned, rep.Rechecked
+	// Worth saving for the files read afresh, and for those whose links
+	// were checked again: after an edit to a page every page links to,
+	// each later build would check them all again.
+	if b.cache.disk != nil && worthSaving(max(rep.Scanned, rep.Rechecked), b.files.Len()) {
 		b.cache.put("audit", auditKey(b.opt.Root), au.Snapshot())
 	}
 	// A finding at the very place of an error already reported (a link to

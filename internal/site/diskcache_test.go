@@ -150,3 +150,35 @@ func TestUnreadSources(t *testing.T) {
 		t.Error("the edited page was not read again")
 	}
 }
+
+// TestAuditSnapshotAfterSharedTarget: an edit to a page every page links
+// to (the legal index, in every footer) makes the audit check every
+// page's links again, though it reads one file afresh. The disk cache's
+// snapshot must then be saved again, or every later build checks them
+// all again, for as long as no build reads many files afresh.
+func TestAuditSnapshotAfterSharedTarget(t *testing.T) {
+	root := benchSite(t, 300)
+	dir := t.TempDir()
+	build := func() *Result {
+		t.Helper()
+		s, err := store.Open(store.Options{Dir: dir, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Build(Options{Root: root, Cache: s})
+		if len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+		return res
+	}
+	filled := build()
+	appendLine(t, root+"/content/legal/_index.md", 1)
+	edited := build()
+	if edited.Audited != 1 || edited.Rechecked < filled.Pages {
+		t.Errorf("after the legal index changed: %d files read afresh and %d rechecked, want 1 and every page's (%d)", edited.Audited, edited.Rechecked, filled.Pages)
+	}
+	// Nothing changed since: every answer is the last build's.
+	if again := build(); again.Audited != 0 || again.Rechecked != 0 {
+		t.Errorf("a build after it, with nothing changed: %d files read afresh and %d rechecked, want none", again.Audited, again.Rechecked)
+	}
+}

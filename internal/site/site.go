@@ -161,6 +161,9 @@ type Result struct {
 	// rest's facts from the previous build (in this process, or the disk
 	// cache's) because their bytes were the same.
 	Audited int
+	// Rechecked counts the output files whose links the audit checked
+	// again: those read afresh, and those linking to a file that changed.
+	Rechecked int
 	// Sources holds the bytes of the site-relative source files the
 	// errors and warnings name, for showing the offending line.
 	Sources map[string][]byte
