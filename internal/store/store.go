@@ -3,22 +3,26 @@
 //
 // An entry is selected by a kind (a short name such as "doc" or "page"),
 // the caller's 32-byte key (a hash of every input the result depends on),
-// the tool's Version and this package's format number. It lives at
+// the tool's Version and this package's entry format number. It lives at
 //
 //	Dir/v1/<kind>/<xx>/<rest>
 //
 // where <xx><rest> is the hex SHA-256 of (format, Version, kind, key): an
 // entry written by another Version is never even opened. A file holds
 //
-//	certiron-store 1\n            magic and format number
+//	certiron-store 2\n            magic and format number
 //	<64 hex digits>\n             the SHA-256 that names the entry
 //	<payload length, decimal>\n
-//	<64 hex digits>\n             SHA-256 of the payload
+//	<8 hex digits>\n              CRC-32C of the payload
 //	<payload>                     the value, encoding/gob or its own binary form
 //
 // Get rebuilds the expected header from the payload it read and compares
 // it byte for byte, so a truncated, padded, flipped, foreign or misplaced
-// file is a miss, never trusted, and is removed.
+// file is a miss, never trusted, and is removed. The payload's checksum
+// is a CRC (Castagnoli's, which the CPU computes at many GB/s), not a
+// cryptographic hash: it finds damage, and no one who can write the
+// cache folder is kept out by a hash anyone can compute. (The names are
+// SHA-256: two entries must never share one.)
 //
 // Writes go to a temporary file in the entry's folder, renamed into place,
 // so readers see a whole entry or none, and two builds writing one entry
@@ -42,10 +46,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"math/rand/v2"
@@ -59,8 +65,14 @@ import (
 	"time"
 )
 
-// format is the entry format number, in the folder name and every header.
-const format = 1
+// format is the entry format number, in every header and entry name:
+// entries of another format are never even opened, and Trim evicts
+// them as it evicts any other. Format 1 summed payloads with SHA-256.
+const format = 2
+
+// layout is the number of the folder's layout (Dir/v1/<kind>/<xx>/<rest>
+// and the usage ledger), in its name.
+const layout = 1
 
 // magic starts every entry.
 const magic = "certiron-store"
@@ -153,7 +165,7 @@ func Open(opt Options) (*Store, error) {
 	if max == 0 {
 		max = defaultMaxBytes
 	}
-	root := filepath.Join(dir, "v"+strconv.Itoa(format))
+	root := filepath.Join(dir, "v"+strconv.Itoa(layout))
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("cache folder: %w", err)
 	}
@@ -212,16 +224,18 @@ func (s *Store) path(kind string, id [32]byte) (dir, file string) {
 
 // header returns an entry's header for its id and payload.
 func header(id [32]byte, payload []byte) []byte {
-	sum := sha256.Sum256(payload)
-	h := make([]byte, 0, len(magic)+3+65+21+65)
+	sum := binary.BigEndian.AppendUint32(nil, crc32.Checksum(payload, castagnoli))
+	h := make([]byte, 0, len(magic)+3+65+21+9)
 	h = fmt.Appendf(h, "%s %d\n", magic, format)
 	h = hex.AppendEncode(h, id[:])
 	h = append(h, '\n')
 	h = strconv.AppendInt(h, int64(len(payload)), 10)
 	h = append(h, '\n')
-	h = hex.AppendEncode(h, sum[:])
+	h = hex.AppendEncode(h, sum)
 	return append(h, '\n')
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // parse returns the payload of entry data named id, or false when data is
 // not exactly the entry header(id, payload) + payload.

@@ -289,7 +289,7 @@ func TestGarbage(t *testing.T) {
 		{"text", []byte("hello, world\n")},
 		{"binary", bytes.Repeat([]byte{0, 0xff, 0x13, '\n'}, 500)},
 		{"other magic", bytes.Replace(good, []byte(magic), []byte("certiron-cache"), 1)},
-		{"other format", bytes.Replace(good, []byte(magic+" 1"), []byte(magic+" 2"), 1)},
+		{"other format", bytes.Replace(good, []byte(magic+" 2"), []byte(magic+" 1"), 1)},
 		{"another key's entry", other},
 		{"another version's entry", foreignBytes},
 		{"padded", append(slices.Clone(good), 'x')},
