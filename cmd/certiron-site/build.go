@@ -128,7 +128,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		if cache != nil {
 			st := cache.Stats()
-			fmt.Fprintf(stderr, "  cache     %d pages' sources unchanged (not read); %d pages already in %s as the cache's index says (not read), %d from the cache, %d rendered; %d entries stored (%d MiB), %d corrupt entries ignored\n", res.Unread, res.Held, *dest, res.Cached, res.Rendered, st.Puts, st.Bytes>>20, st.Corrupt)
+			fmt.Fprintf(stderr, "  cache     %d pages' sources unchanged (not read); %d pages already in %s as the cache's index says (not read), %d from the cache, %d rendered; %d files published as they are unchanged and already there (not read); %d entries stored (%d MiB), %d corrupt entries ignored\n", res.Unread, res.Held, *dest, res.Cached, res.Rendered, res.UnreadCopies, st.Puts, st.Bytes>>20, st.Corrupt)
 		}
 		fmt.Fprintf(stderr, "  audited   %d files read afresh, the links of %d checked again (the rest as the last build found them)\n", res.Audited, res.Rechecked)
 		if res.PolicyLength > 0 {

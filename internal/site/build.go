@@ -590,18 +590,74 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// copyFile publishes the site's file as it is at out, if the plan
-// accepted out; from names it in errors and as the file's source.
-func (b *build) copyFile(file source.File, out, from string) {
+// copied is a file published as it is: the File, or the error reading
+// it; unread says the build did not even read it (see copyFile).
+type copied struct {
+	f      *output.File
+	err    *diag.Error
+	unread bool
+}
+
+// copyFile makes the site's file as it is, to publish at out, if the
+// plan accepted out (nil if not); from names it in errors and as the
+// file's source. It may run on many goroutines.
+func (b *build) copyFile(file source.File, out, from string) copied {
 	if !b.files.Planned(out) {
-		return
+		return copied{}
+	}
+	// A file the disk cache's index of the sources vouches for, which
+	// the destination holds as it is, is neither read nor hashed.
+	ix := b.cache.sourceIndex()
+	var stamp output.Stamp
+	stamped := false
+	if ix != nil && b.cache.out != nil {
+		if fi, err := os.Lstat(file.Real); err == nil {
+			stamp, stamped = output.StampOf(fi)
+			if sum, ok := ix.knownCopy(from, fi); ok && b.cache.out.Holds(out, sum) {
+				f := output.Lazy(out, int(fi.Size()), sum, func() ([]byte, error) { return b.cache.out.Read(out) })
+				f.Sources = []string{from}
+				return copied{f: f, unread: true}
+			}
+		}
 	}
 	data, err := b.cache.read(b.src, file, from)
 	if err != nil {
-		b.res.Errors.Add(diag.Pos{File: from}, "%v", err)
-		return
+		return copied{err: diag.Errorf(diag.Pos{File: from}, "%v", err)}
 	}
-	b.put(&output.File{Path: out, Data: data, Sources: []string{from}})
+	f := &output.File{Path: out, Data: data, Sources: []string{from}}
+	if stamped {
+		ix.rememberCopy(from, stamp, f.Sum())
+	}
+	return copied{f: f}
+}
+
+// copyFiles publishes the static files and the bundles' files as they
+// are, read (or found unchanged) on every core, put in order.
+func (b *build) copyFiles() {
+	type job struct {
+		file      source.File
+		out, from string
+	}
+	jobs := make([]job, 0, len(b.statics)+len(b.tree.Assets))
+	for _, f := range b.statics {
+		jobs = append(jobs, job{f.file, f.out, f.source})
+	}
+	for _, a := range b.tree.Assets {
+		jobs = append(jobs, job{a.File, a.OutPath, a.Source})
+	}
+	done := make([]copied, len(jobs))
+	parallel(len(jobs), func(i int) { done[i] = b.copyFile(jobs[i].file, jobs[i].out, jobs[i].from) })
+	for _, c := range done {
+		switch {
+		case c.err != nil:
+			b.res.Errors = append(b.res.Errors, c.err)
+		case c.f != nil:
+			b.put(c.f)
+			if c.unread {
+				b.res.UnreadCopies++
+			}
+		}
+	}
 }
 
 // extras makes everything that is not a page: theme assets, static
@@ -611,13 +667,8 @@ func (b *build) extras() bool {
 	if b.files == nil {
 		return false
 	}
-	for _, f := range b.statics {
-		b.copyFile(f.file, f.out, f.source)
-	}
+	b.copyFiles()
 	b.putAssets()
-	for _, a := range b.tree.Assets {
-		b.copyFile(a.File, a.OutPath, a.Source)
-	}
 	b.aliases()
 	b.notFound()
 	b.legalFeed()

@@ -77,7 +77,7 @@ type cache struct {
 	out       Output
 	root      string
 	index     map[[32]byte]pageMeta
-	indexRead bool
+	indexOnce sync.Once
 	next      map[[32]byte]pageMeta
 	nextNew   int // entries of next not taken from index
 	// fm is the disk cache's parsed front matter, and src its index of
@@ -86,6 +86,8 @@ type cache struct {
 	fmOnce  sync.Once
 	src     *sourceIndex
 	srcOnce sync.Once
+	// fetching is the reads prefetch started.
+	fetching sync.WaitGroup
 	// unread is how many pages the last loadDir took from src unread.
 	unread  int
 	putOnce sync.Once
@@ -520,17 +522,41 @@ func indexKey(root string) [32]byte { return siteFileKey("pages", root) }
 // indexed returns what the index knows of the page rendered under key,
 // reading the index from the disk cache the first time.
 func (c *cache) indexed(key [32]byte) (pageMeta, bool) {
+	c.readIndex()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.indexRead {
-		c.indexRead = true
-		var ix pageIndex
-		if c.disk.Get("index", indexKey(c.root), &ix) {
-			c.index = ix
-		}
-	}
 	m, ok := c.index[key]
 	return m, ok
+}
+
+// readIndex reads the page index from the disk cache, once a process:
+// a kept builder's next builds start from the index its last one made.
+func (c *cache) readIndex() {
+	c.indexOnce.Do(func() {
+		var ix pageIndex
+		if c.disk.Get("index", indexKey(c.root), &ix) {
+			c.mu.Lock()
+			c.index = ix
+			c.mu.Unlock()
+		}
+	})
+}
+
+// prefetch starts reading, in the background, what a build with the
+// disk cache reads of it before it can go on: the audit's facts, and for
+// a build into a destination the index of content/ and the page index.
+// Each is decoded on the other core while the build loads its config
+// and theme and walks content/, instead of while the build's workers
+// wait for it. The build waits for them all before it saves them again.
+func (c *cache) prefetch() {
+	if c.disk == nil {
+		return
+	}
+	c.startAudit(c.root)
+	c.fetching.Go(func() { c.sourceIndex() })
+	if c.out != nil {
+		c.fetching.Go(c.readIndex)
+	}
 }
 
 // record puts a page in this build's index; changed says the page was
@@ -576,7 +602,8 @@ func (c *cache) saveSourceIndex() {
 
 // sourceIndex is what the last build knew of each page file of content/,
 // as git's index knows a checkout: its stamp (size, mtime, ctime, inode)
-// and the page parsed from it. A file whose stamp is unchanged, taken
+// and the page parsed from it; and of each file published as it is, its
+// stamp and SHA-256 (see copyKey). A file whose stamp is unchanged, taken
 // long enough after its last change, still holds that page. Legal pages
 // (whose history is read from their text, as legalPages decides) and
 // pages with no title (which take one from their text) are not indexed.
@@ -617,6 +644,34 @@ func (ix *sourceIndex) known(source string, e content.Entry, fi os.FileInfo, rea
 	ix.next[e.Rel] = is
 	ix.mu.Unlock()
 	return p, true
+}
+
+// copyKey is the index's name for a file published as it is, from, a
+// site-relative path: after a '/', which no page's name (relative to
+// content/) starts with.
+func copyKey(from string) string { return "/" + from }
+
+// knownCopy returns the SHA-256 of the file published as it is from
+// from, whose information is fi, when the index vouches for it.
+func (ix *sourceIndex) knownCopy(from string, fi os.FileInfo) ([32]byte, bool) {
+	k := copyKey(from)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	is, ok := ix.old[k]
+	if !ok || !output.Trusted(is.stamp, fi, ix.made) {
+		return [32]byte{}, false
+	}
+	ix.next[k] = is
+	return is.sum, true
+}
+
+// rememberCopy records the stamp and SHA-256 of a file published as it
+// is, read afresh: stamp was taken before it was read.
+func (ix *sourceIndex) rememberCopy(from string, stamp output.Stamp, sum [32]byte) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.changed++
+	ix.next[copyKey(from)] = indexedSource{stamp: stamp, sum: sum}
 }
 
 // remember records the page parsed from a file read afresh.

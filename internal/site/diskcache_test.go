@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certiron/certiron-site/internal/output"
 	"github.com/certiron/certiron-site/internal/store"
 )
 
@@ -181,4 +182,67 @@ func TestAuditSnapshotAfterSharedTarget(t *testing.T) {
 	if again := build(); again.Audited != 0 || again.Rechecked != 0 {
 		t.Errorf("a build after it, with nothing changed: %d files read afresh and %d rechecked, want none", again.Audited, again.Rechecked)
 	}
+}
+
+// TestUnreadCopies: with the disk cache's index of the sources and the
+// output the last build left, a build reads none of the unchanged files
+// published as they are (static/ and a bundle's), and its output is a
+// clean build's; a file changed in the sources, or in the output by
+// hand, is read and written again.
+func TestUnreadCopies(t *testing.T) {
+	root := legalSite(t)
+	writeFile(t, root+"/static/robots-note.txt", []byte("static file\n"))
+	writeFile(t, root+"/content/guide/index.md", []byte("+++\ntitle = \"Guide\"\n+++\n![A chart](chart.svg)\n"))
+	writeFile(t, root+"/content/guide/chart.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>`))
+	s, err := store.Open(store.Options{Dir: t.TempDir(), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	prev := output.NewManifest() // none yet
+	build := func() *Result {
+		t.Helper()
+		w, err := output.NewWriter(dest, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Build(Options{Root: root, Cache: s, Output: w, Emit: w.Emit})
+		if len(res.Errors) > 0 {
+			w.Abort()
+			t.Fatal(res.Errors)
+		}
+		st, err := w.Commit(res.Files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As the next build finds them in use: past the window in which
+		// a stamp just taken is not trusted.
+		st.Manifest.Made += int64(3 * time.Second)
+		prev = st.Manifest
+		ageSources(t, s, root)
+		return res
+	}
+	same := func(what string) {
+		t.Helper()
+		for _, f := range Build(Options{Root: root}).Files.Files() {
+			if data, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(f.Path))); err != nil || !bytes.Equal(data, f.Data) {
+				t.Errorf("%s: %s in the output differs from a clean build's (%v)", what, f.Path, err)
+			}
+		}
+	}
+	if r := build(); r.UnreadCopies != 0 {
+		t.Fatalf("first build: %d copies unread", r.UnreadCopies)
+	}
+	// The theme's favicon.svg, static/robots-note.txt, the bundle's
+	// chart.svg.
+	if r := build(); r.UnreadCopies != 3 {
+		t.Errorf("with the index and the output: %d copies unread, want 3", r.UnreadCopies)
+	}
+	same("unread copies")
+	writeFile(t, root+"/static/robots-note.txt", []byte("static file, changed\n"))
+	writeFile(t, filepath.Join(dest, "guide/chart.svg"), []byte(`<svg xmlns="http://www.w3.org/2000/svg"></svg>`))
+	if r := build(); r.UnreadCopies != 1 {
+		t.Errorf("after a change in the sources and one in the output: %d copies unread, want 1 (the favicon)", r.UnreadCopies)
+	}
+	same("copies changed")
 }

@@ -155,8 +155,10 @@ type Result struct {
 	// all), Cached those taken from the disk cache.
 	Held, Cached int
 	// Unread counts the pages of content/ taken from the disk cache's
-	// index of it, their files unchanged since the last build, unread.
-	Unread int
+	// index of it, their files unchanged since the last build, unread;
+	// UnreadCopies the files published as they are that the index
+	// vouches for and the destination already holds.
+	Unread, UnreadCopies int
 	// Audited counts the output files the audit read afresh; it took the
 	// rest's facts from the previous build (in this process, or the disk
 	// cache's) because their bytes were the same.
@@ -289,9 +291,7 @@ func sitePaths(root string, paths []string) map[string]bool {
 func (b *Builder) build() *Result {
 	r := &Result{}
 	bd := &build{opt: b.opt, res: r, cache: b.cache}
-	if b.cache.disk != nil {
-		b.cache.startAudit(b.opt.Root)
-	}
+	b.cache.prefetch()
 	steps := []struct {
 		name string
 		run  func() bool
@@ -337,6 +337,7 @@ func (b *Builder) build() *Result {
 	if bd.src != nil {
 		b.src.Store(bd.src)
 	}
+	b.cache.fetching.Wait() // (a build that stopped at its config read none of them)
 	b.cache.sweep()
 	b.cache.saveIndex()
 	b.cache.saveFrontMatters()
