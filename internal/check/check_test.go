@@ -240,9 +240,37 @@ func FuzzRun(f *testing.F) {
 }
 
 func BenchmarkRun(b *testing.B) {
+	set, opt := benchSet(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Run(set, opt); len(rep.Errors) > 0 {
+			b.Fatal(rep.Errors[0])
+		}
+	}
+}
+
+// BenchmarkLoad measures reading a 1,000-page site's snapshot, as a
+// warm build does before its audit.
+func BenchmarkLoad(b *testing.B) {
+	set, opt := benchSet(1000)
+	au := &Auditor{Persist: true}
+	au.Run(set, opt)
+	snap, err := au.Snapshot().MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(snap)))
+	for b.Loop() {
+		if err := (&Auditor{}).Load(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchSet is an n-page site whose pages link to each other.
+func benchSet(n int) (*output.Set, Options) {
 	set := output.NewSet()
-	const n = 1000
-	body := strings.Repeat(`<p>Some text with <a href="/p/%d/#h-2">a link</a>, <a href="https://example.com/x">an external one</a> and <code>code</code>.</p><h2 id="h-%d">Heading</h2>`, 25)
 	for i := range n {
 		page := fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' %s"><link rel="stylesheet" href="/css/site.css"><script>(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)</script></head><body><main>`,
 			csp.Hash([]byte(`(function(c){c.add("js");try{localStorage.getItem("certiron.cookies_ack")==="1"&&c.add("ack")}catch(e){}})(document.documentElement.classList)`)))
@@ -252,16 +280,9 @@ func BenchmarkRun(b *testing.B) {
 		page += `</main></body></html>`
 		set.Add(&output.File{Path: fmt.Sprintf("p/%d/index.html", i), Data: []byte(page)})
 	}
-	_ = body
 	set.Add(&output.File{Path: "css/site.css", Data: []byte("body{margin:0}")})
 	set.Add(&output.File{Path: "legal/cookie-policy/index.html", Data: []byte(policyPage)})
-	opt := Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html"}
-	b.ReportAllocs()
-	for b.Loop() {
-		if rep := Run(set, opt); len(rep.Errors) > 0 {
-			b.Fatal(rep.Errors[0])
-		}
-	}
+	return set, Options{SiteOrigin: "https://certiron.io", PolicyPath: "legal/cookie-policy/index.html"}
 }
 
 // TestAuditorReuse audits a site, changes one page, and expects the

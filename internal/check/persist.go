@@ -124,9 +124,14 @@ func (au *Auditor) Load(b []byte) error {
 	str := func() string { return d.Ref(table) }
 	n := d.Count(34)
 	s.files = make(map[string]savedFile, n)
-	for range n {
+	// One array each for every file's facts, answers, unread rest and
+	// storage uses (a page's is the banner's): a few allocations for a
+	// site, not a few per file.
+	all, ans, rests := make([]facts, n), make([]answers, n), make([]undecoded, n)
+	storage := make([]storageUse, 0, n)
+	for i := range n {
 		p := str()
-		sf := savedFile{facts: &facts{}}
+		sf := savedFile{facts: &all[i]}
 		copy(sf.sum[:], d.Fixed(len(sf.sum)))
 		if !d.Bool() {
 			sf.facts = nil
@@ -140,8 +145,12 @@ func (au *Auditor) Load(b []byte) error {
 		for range d.Count(2) {
 			fa.allowed = append(fa.allowed, allowedRef{origin: str(), off: d.Int()})
 		}
-		for range d.Count(4) {
-			fa.storage = append(fa.storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
+		if k := d.Count(4); k > 0 {
+			at := len(storage)
+			for range k {
+				storage = append(storage, storageUse{key: str(), area: str(), dynamic: str(), off: d.Int()})
+			}
+			fa.storage = storage[at:len(storage):len(storage)]
 		}
 		if d.Bool() {
 			fa.hostCSP = &hostCSP{}
@@ -150,7 +159,7 @@ func (au *Auditor) Load(b []byte) error {
 			}
 		}
 		if d.Bool() {
-			sf.ans = &answers{}
+			sf.ans = &ans[i]
 			if n := d.Count(1); n > 0 {
 				sf.ans.deps = make([]string, n)
 				for j := range sf.ans.deps {
@@ -167,7 +176,8 @@ func (au *Auditor) Load(b []byte) error {
 			if readRest(rd, table, page, false); rd.Done() != nil {
 				d.Fail()
 			}
-			fa.rest = &undecoded{b: b, table: table, page: page}
+			rests[i] = undecoded{b: b, table: table, page: page}
+			fa.rest = &rests[i]
 		}
 		if d.Err() != nil {
 			break

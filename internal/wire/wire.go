@@ -181,15 +181,30 @@ func (r *Reader) Fixed(n int) []byte {
 // String reads a string.
 func (r *Reader) String() string { return string(r.Bytes()) }
 
-// Strings reads a list of strings (nil for none).
+// Strings reads a list of strings (nil for none). They share one copy
+// of the list's bytes: a string table of thousands is one allocation,
+// not thousands.
 func (r *Reader) Strings() []string {
 	n := r.Count(1)
 	if n == 0 {
 		return nil
 	}
+	// Find the list's end, then read it again from one string.
+	start := r.b
+	for range n {
+		r.Bytes()
+	}
+	if r.err != nil {
+		return nil
+	}
+	all := string(start[:len(start)-len(r.b)])
 	ss := make([]string, n)
+	at := 0
 	for i := range ss {
-		ss[i] = r.String()
+		v, k := binary.Uvarint(start[at:]) // the bytes all copied: checked above
+		at += k
+		ss[i] = all[at : at+int(v)]
+		at += int(v)
 	}
 	return ss
 }

@@ -74,3 +74,29 @@ func TestTable(t *testing.T) {
 		t.Error("a number past the table was accepted")
 	}
 }
+
+// FuzzStrings: any input either fails or reads a list whose strings are
+// the input's bytes, length after length (the strings share one copy),
+// and which reads back as written.
+func FuzzStrings(f *testing.F) {
+	f.Add([]byte{})
+	f.Add(Strings(nil, []string{"", "a", string(make([]byte, 300)), "é\x00"}))
+	f.Add([]byte{3, 0, 1, 'x'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := NewReader(b)
+		got := r.Strings()
+		if r.Err() != nil {
+			return
+		}
+		// Each string, read the slow way.
+		one := NewReader(b)
+		for i := range int(one.Uint()) {
+			if s := string(one.Bytes()); s != got[i] {
+				t.Fatalf("string %d is %q, the input holds %q", i, got[i], s)
+			}
+		}
+		if r := NewReader(Strings(nil, got)); !reflect.DeepEqual(r.Strings(), got) {
+			t.Fatalf("%q does not read back", got)
+		}
+	})
+}
