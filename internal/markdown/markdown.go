@@ -75,11 +75,18 @@ type Converter struct {
 }
 
 // renderBuf is where a document is rendered: the renderer writes
-// through w (a bufio.Writer it would otherwise make for each document)
-// into buf.
+// through it (a bufio.Writer it would otherwise make for each document)
+// into buf. The block renderers that mark their element (markedBlock)
+// find the conversion's state in it, and render goldmark's start tag
+// into tag first.
 type renderBuf struct {
+	*bufio.Writer
 	buf bytes.Buffer
-	w   *bufio.Writer
+	st  *state
+	tag struct {
+		w   *bufio.Writer
+		buf bytes.Buffer
+	}
 }
 
 // New builds a Converter.
@@ -98,7 +105,8 @@ func New(opt Options) *Converter {
 	c.typo = c.build(true)
 	c.bufPool.New = func() any {
 		rb := new(renderBuf)
-		rb.w = bufio.NewWriter(&rb.buf)
+		rb.Writer = bufio.NewWriter(&rb.buf)
+		rb.tag.w = bufio.NewWriter(&rb.tag.buf)
 		return rb
 	}
 	return c
@@ -108,9 +116,10 @@ func (c *Converter) build(typographer bool) goldmark.Markdown {
 	return c.buildWith(typographer, linkify)
 }
 
-// buildWith builds the Markdown converter with the given Linkify (the
-// tests compare quickLinkify's with goldmark's own).
-func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender) goldmark.Markdown {
+// buildWith builds the Markdown converter with the given Linkify and
+// any more extensions (the tests compare quickLinkify with goldmark's
+// own Linkify, and markedBlocks with marks as attributes).
+func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender, more ...goldmark.Extender) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		// GFM, with table alignment as classes: a style attribute
 		// would need 'unsafe-inline' under the site's CSP.
@@ -124,6 +133,7 @@ func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender) gol
 	if typographer {
 		exts = append(exts, extension.Typographer)
 	}
+	exts = append(exts, more...)
 	return goldmark.New(
 		goldmark.WithParser(newParser()),
 		goldmark.WithExtensions(exts...),
@@ -136,6 +146,7 @@ func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender) gol
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(headingRenderer{}, 100),
 			util.Prioritized(htmlRenderer{}, 100),
+			util.Prioritized(markedBlocks{}, 100),
 		)),
 	)
 }
@@ -240,9 +251,10 @@ func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	rb := c.bufPool.Get().(*renderBuf)
 	rb.buf.Reset()
-	rb.w.Reset(&rb.buf)
-	defer c.bufPool.Put(rb)
-	if err := md.Renderer().Render(rb.w, src, doc); err != nil { // it flushes w
+	rb.Writer.Reset(&rb.buf)
+	rb.st = st
+	defer func() { rb.st = nil; c.bufPool.Put(rb) }()
+	if err := md.Renderer().Render(rb, src, doc); err != nil { // it flushes rb
 		st.errs.Add(diag.Pos{File: opt.File}, "rendering Markdown: %v", err)
 	}
 	out := &Doc{HTML: bytes.Clone(rb.buf.Bytes()), Links: st.links, Headings: st.headings, IDs: st.idList()}
@@ -306,9 +318,6 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		switch n := n.(type) {
 		case *ast.Heading, *ast.Link, *ast.Image, *ast.AutoLink, *ast.RawHTML, *ast.HTMLBlock:
 			nodes = append(nodes, n)
-		case *ast.Paragraph, *ast.Blockquote, *ast.List, *ast.ListItem, *ast.ThematicBreak,
-			*east.Table, *east.TableRow, *east.TableHeader, *east.DefinitionList, *east.DefinitionTerm, *east.DefinitionDescription:
-			st.markBlock(n)
 		case *east.Footnote, *east.FootnoteLink:
 			footnotes = append(footnotes, n)
 		case *east.TableCell:
@@ -427,11 +436,18 @@ func (st *state) mark(n ast.Node, p diag.Pos) {
 	}
 }
 
-// markBlock marks a block at the start of its first line's text.
+// markBlock marks a block at the start of its first line's text (a
+// heading: the other blocks are marked as they are rendered, see
+// markedBlocks).
 func (st *state) markBlock(n ast.Node) {
-	if !st.opt.Marks {
-		return
+	if p, ok := st.blockPos(n); ok && st.opt.Marks {
+		st.mark(n, p)
 	}
+}
+
+// blockPos is where a block starts: its first line's text (after a
+// list's or a quote's marker).
+func (st *state) blockPos(n ast.Node) (diag.Pos, bool) {
 	off := -1
 	for c := n; c != nil && off < 0; c = c.FirstChild() {
 		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
@@ -440,12 +456,82 @@ func (st *state) markBlock(n ast.Node) {
 	}
 	if off < 0 {
 		if off = n.Pos(); off < 0 {
-			return
+			return diag.Pos{}, false
 		}
 	}
-	// The block's first text (after a list's or a quote's marker).
-	p := st.pos(off)
-	st.mark(n, p)
+	return st.pos(off), true
+}
+
+// markedBlocks renders the blocks a page marks for the audit (but
+// headings, whose renderer is headingRenderer): goldmark's own
+// renderers for them, with the mark written into the start tag, where
+// goldmark would have written it from the node's attributes, which
+// they have no other of. A mark as an attribute made a 400-byte slice
+// for each block (goldmark's room for ten attributes).
+type markedBlocks struct{}
+
+func (markedBlocks) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	for kind, render := range blockRenderers {
+		reg.Register(kind, markedBlock(render))
+	}
+}
+
+// blockRenderers are goldmark's renderers of the blocks markedBlocks
+// marks, made as goldmark.New makes them for the Converter (no renderer
+// options; the table's cells aligned with no attribute).
+var blockRenderers = func() renderFuncs {
+	fs := renderFuncs{}
+	ghtml.NewRenderer().RegisterFuncs(fs)
+	extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)).RegisterFuncs(fs)
+	extension.NewDefinitionListHTMLRenderer().RegisterFuncs(fs)
+	marked := renderFuncs{}
+	for _, k := range []ast.NodeKind{ast.KindParagraph, ast.KindBlockquote, ast.KindList, ast.KindListItem, ast.KindThematicBreak,
+		east.KindTable, east.KindTableRow, east.KindTableHeader, east.KindDefinitionList, east.KindDefinitionTerm, east.KindDefinitionDescription} {
+		marked[k] = fs[k]
+	}
+	return marked
+}()
+
+// renderFuncs collects renderers by the kind they render.
+type renderFuncs map[ast.NodeKind]renderer.NodeRendererFunc
+
+func (fs renderFuncs) Register(k ast.NodeKind, f renderer.NodeRendererFunc) { fs[k] = f }
+
+// markedBlock is render with the block's mark in its start tag: the tag
+// is rendered aside, and the mark goes before its '>'.
+func markedBlock(render renderer.NodeRendererFunc) renderer.NodeRendererFunc {
+	return func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		rb, ok := w.(*renderBuf)
+		if !entering || !ok || !rb.st.opt.Marks {
+			return render(w, src, n, entering)
+		}
+		if _, marked := n.AttributeString(mark.Attr); marked {
+			return render(w, src, n, entering) // goldmark writes it
+		}
+		p, ok := rb.st.blockPos(n)
+		if !ok {
+			return render(w, src, n, entering)
+		}
+		rb.tag.buf.Reset()
+		rb.tag.w.Reset(&rb.tag.buf)
+		status, err := render(rb.tag.w, src, n, entering)
+		_ = rb.tag.w.Flush()
+		tag := rb.tag.buf.Bytes()
+		if n.Kind() == ast.KindBlockquote {
+			// goldmark ends the tag with a newline only when it has no
+			// attributes.
+			tag = bytes.TrimSuffix(tag, []byte("\n"))
+		}
+		if i := bytes.IndexByte(tag, '>'); i >= 0 {
+			_, _ = w.Write(tag[:i])
+			_, _ = w.WriteString(" " + mark.Attr + `="`)
+			_, _ = w.Write(util.EscapeHTML([]byte(mark.Value(p))))
+			_ = w.WriteByte('"')
+			tag = tag[i:]
+		}
+		_, _ = w.Write(tag)
+		return status, err
+	}
 }
 
 // headingSource is a heading's text as GitHub sees it when it computes

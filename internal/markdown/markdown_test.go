@@ -12,7 +12,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
 
@@ -549,5 +554,60 @@ func FuzzQuickLinkify(f *testing.F) {
 				t.Fatalf("Convert(%q), typographer %v:\n%s\n%v\nwith goldmark's Linkify:\n%s\n%v", src, typo, got.HTML, gotErrs, want.HTML, wantErrs)
 			}
 		}
+	})
+}
+
+// FuzzMarkedBlocks: the converter, whose block renderers write each
+// block's mark into its start tag (markedBlocks), converts every
+// document as one that gives each block its mark as a node attribute,
+// which goldmark's renderers write: the same HTML, links, ids,
+// headings, warnings and errors.
+func FuzzMarkedBlocks(f *testing.F) {
+	constructs, err := os.ReadFile("testdata/constructs.md")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		string(constructs),
+		"> quote\n> > nested\n\n- a\n- b\n\n  para\n\n1. one\n3. three\n\n---\n",
+		"| a | b |\n|:--|--:|\n| 1 | 2 |\n\nTerm\n: Definition\n\n: loose\n\nTerm 2\n\n: Def\n",
+		"- [ ] task\n- [x] done\n\n> - list in a quote\n>\n> para[^1]\n\n[^1]: A note.\n",
+		"<div>raw</div>\n\n  indented para\n\n```\ncode\n```\n",
+	} {
+		f.Add([]byte(s))
+	}
+	ours := New(Options{HTML: HTMLSafe})
+	theirs := New(Options{HTML: HTMLSafe})
+	theirs.plain, theirs.typo = theirs.buildWith(false, linkify, attrMarks{}), theirs.buildWith(true, linkify, attrMarks{})
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, typo := range []bool{false, true} {
+			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
+			got, gotErrs := ours.Convert(src, opt)
+			want, wantErrs := theirs.Convert(src, opt)
+			if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
+				t.Fatalf("Convert(%q), typographer %v:\n%s\n%v\nwith marks as attributes:\n%s\n%v", src, typo, got.HTML, gotErrs, want.HTML, wantErrs)
+			}
+		}
+	})
+}
+
+// attrMarks marks every block markedBlocks marks with a node attribute,
+// after the converter's own transformer: how blocks were marked before.
+type attrMarks struct{}
+
+func (attrMarks) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(attrMarks{}, 1001)))
+}
+
+func (attrMarks) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	st, _ := pc.Get(stateKey).(*state)
+	if st == nil {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if _, ok := blockRenderers[n.Kind()]; ok && entering {
+			st.markBlock(n)
+		}
+		return ast.WalkContinue, nil
 	})
 }
