@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -15,11 +17,14 @@ import (
 
 // newParser is goldmark's default parser with its link parser wrapped,
 // so each link knows where its destination is written.
-func newParser() parser.Parser {
+func newParser(rawHTML parser.InlineParser) parser.Parser {
 	inlines := parser.DefaultInlineParsers()
 	for i, v := range inlines {
-		if v.Value == parser.NewLinkParser() {
+		switch v.Value {
+		case parser.NewLinkParser():
 			inlines[i].Value = linkParser{parser.NewLinkParser()}
+		case parser.NewRawHTMLParser():
+			inlines[i].Value = rawHTML
 		}
 	}
 	return parser.NewParser(
@@ -151,3 +156,119 @@ func mayLinkify(line []byte) bool {
 	}
 	return bytes.IndexByte(line[:min(len(line), 65)], '@') >= 1
 }
+
+// quickRawHTML is goldmark's inline raw HTML parser, but for a start or
+// end tag that ends on its line, with no line break inside: that one is
+// read here, as goldmark's tag patterns read it, without their regular
+// expressions (which goldmark runs over a rune reader of the paragraph,
+// at every '<'). Anything else, a comment, a tag spanning lines or
+// anything not a tag, goes to goldmark's parser.
+type quickRawHTML struct{ parser.InlineParser }
+
+func (q quickRawHTML) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if n := tagLen(line); n > 0 && decodes(line[:n]) {
+		node := ast.NewRawHTML()
+		node.Segments.Append(text.NewSegment(seg.Start, seg.Start+n))
+		block.Advance(n)
+		return node
+	}
+	return q.InlineParser.Parse(parent, block, pc)
+}
+
+// tagLen is the length of the start or end tag at the start of line, as
+// goldmark's patterns match it (CommonMark's open and closing tags), if
+// it ends on line with no line break or carriage return before its end;
+// else 0, for goldmark's parser to decide.
+func tagLen(line []byte) int {
+	if len(line) < 3 || line[0] != '<' {
+		return 0
+	}
+	i := 1
+	closing := line[1] == '/'
+	if closing {
+		i = 2
+	}
+	if i >= len(line) || !isASCIILetter(line[i]) {
+		return 0
+	}
+	for i++; i < len(line) && (isASCIILetter(line[i]) || isDigit(line[i]) || line[i] == '-'); i++ {
+	}
+	blank := func(i int) int {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		return i
+	}
+	if closing {
+		if i = blank(i); i < len(line) && line[i] == '>' {
+			return i + 1
+		}
+		return 0
+	}
+	for {
+		start := i
+		if i = blank(i); i >= len(line) {
+			return 0
+		}
+		switch c := line[i]; {
+		case c == '>':
+			return i + 1
+		case c == '/':
+			if i+1 < len(line) && line[i+1] == '>' {
+				return i + 2
+			}
+			return 0
+		case i == start || !(isASCIILetter(c) || c == '_' || c == ':'):
+			return 0 // an attribute's name, after white space, or no tag
+		}
+		for i++; i < len(line) && (isASCIILetter(line[i]) || isDigit(line[i]) || strings.IndexByte(":._-", line[i]) >= 0); i++ {
+		}
+		// Its value, if it has one.
+		j := blank(i)
+		if j >= len(line) || line[j] != '=' {
+			continue
+		}
+		if j = blank(j + 1); j >= len(line) {
+			return 0
+		}
+		switch q := line[j]; q {
+		case '"', '\'':
+			k := bytes.IndexByte(line[j+1:], q)
+			if k < 0 {
+				return 0 // it ends on another line, if anywhere
+			}
+			i = j + 1 + k + 1
+		default:
+			k := j
+			for k < len(line) && line[k] > ' ' && strings.IndexByte("\"'=<>`", line[k]) < 0 {
+				k++
+			}
+			if k == j {
+				return 0
+			}
+			i = k
+		}
+	}
+}
+
+// decodes reports whether b is UTF-8 without U+FFFD: goldmark's reader
+// ends where it finds either, and its patterns with it.
+func decodes(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

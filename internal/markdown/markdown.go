@@ -113,17 +113,30 @@ func New(opt Options) *Converter {
 }
 
 func (c *Converter) build(typographer bool) goldmark.Markdown {
-	return c.buildWith(typographer, linkify)
+	return c.buildWith(typographer, ourParts())
 }
 
-// buildWith builds the Markdown converter with the given Linkify and
-// any more extensions (the tests compare quickLinkify with goldmark's
-// own Linkify, and markedBlocks with marks as attributes).
-func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender, more ...goldmark.Extender) goldmark.Markdown {
+// ourParts are the converter's own parts.
+func ourParts() parts {
+	return parts{linkify: linkify, rawHTML: quickRawHTML{parser.NewRawHTMLParser()}}
+}
+
+// parts are what the tests build a converter with instead of ours, to
+// hold ours to it: Linkify (quickLinkify, against goldmark's own), the
+// inline raw HTML parser (quickRawHTML, against goldmark's) and more
+// extensions (marks as node attributes, against markedBlocks).
+type parts struct {
+	linkify goldmark.Extender
+	rawHTML parser.InlineParser
+	more    []goldmark.Extender
+}
+
+// buildWith builds the Markdown converter with p.
+func (c *Converter) buildWith(typographer bool, p parts) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		// GFM, with table alignment as classes: a style attribute
 		// would need 'unsafe-inline' under the site's CSP.
-		autolinks,
+		p.linkify,
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
 		extension.Strikethrough,
 		extension.TaskList,
@@ -133,9 +146,9 @@ func (c *Converter) buildWith(typographer bool, autolinks goldmark.Extender, mor
 	if typographer {
 		exts = append(exts, extension.Typographer)
 	}
-	exts = append(exts, more...)
+	exts = append(exts, p.more...)
 	return goldmark.New(
-		goldmark.WithParser(newParser()),
+		goldmark.WithParser(newParser(p.rawHTML)),
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(), // {#id} on headings

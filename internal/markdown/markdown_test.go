@@ -544,7 +544,9 @@ func FuzzQuickLinkify(f *testing.F) {
 	}
 	ours := New(Options{HTML: HTMLSafe})
 	theirs := New(Options{HTML: HTMLSafe})
-	theirs.plain, theirs.typo = theirs.buildWith(false, extension.Linkify), theirs.buildWith(true, extension.Linkify)
+	p := ourParts()
+	p.linkify = extension.Linkify
+	theirs.plain, theirs.typo = theirs.buildWith(false, p), theirs.buildWith(true, p)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, typo := range []bool{false, true} {
 			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
@@ -578,7 +580,9 @@ func FuzzMarkedBlocks(f *testing.F) {
 	}
 	ours := New(Options{HTML: HTMLSafe})
 	theirs := New(Options{HTML: HTMLSafe})
-	theirs.plain, theirs.typo = theirs.buildWith(false, linkify, attrMarks{}), theirs.buildWith(true, linkify, attrMarks{})
+	p := ourParts()
+	p.more = []goldmark.Extender{attrMarks{}}
+	theirs.plain, theirs.typo = theirs.buildWith(false, p), theirs.buildWith(true, p)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, typo := range []bool{false, true} {
 			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
@@ -610,4 +614,61 @@ func (attrMarks) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) 
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// FuzzQuickRawHTML: the converter, which reads a one-line tag itself
+// (quickRawHTML), converts every document as one with goldmark's raw
+// HTML parser does: the same HTML, links, ids, headings, warnings and
+// errors, under each HTML setting.
+func FuzzQuickRawHTML(f *testing.F) {
+	for _, s := range []string{
+		`Text <kbd>Ctrl</kbd>+<kbd>C</kbd>, <sub>2</sub> and <abbr title="Transport Layer Security">TLS</abbr>.`,
+		`<a href="x" data-x='y' z=w/>, <br/>, <br />, <img src=a.png alt="a > b">, <x-y a_b:c.d-e>`,
+		"<a\nhref=\"x\">two lines</a>, <a href=\"x\ny\">value over two</a>, <b\r>, <b\t>, </b\t>, </b \n>",
+		`<a b="c"d>, <a b=>, <a =b>, <a/b>, <3, <a b='>'>, <a b=c/>, <ab.c>, <a b = "c" >, </ a>, </a b>`,
+		"<!-- a comment --> <?pi?> <!DOCTYPE x> <![CDATA[ x ]]> <é>, <a é=1>, <a b=é>, <a\x00>",
+		"- <span>in a list</span>\n\n> <em>in a quote</em>\n\n| <b>t</b> | <i>u</i> |\n|---|---|\n",
+	} {
+		f.Add([]byte(s))
+	}
+	settings := []string{HTMLSafe, HTMLAll, HTMLNone}
+	var ours, theirs []*Converter
+	for _, h := range settings {
+		ours = append(ours, New(Options{HTML: h}))
+		c := New(Options{HTML: h})
+		p := ourParts()
+		p.rawHTML = parser.NewRawHTMLParser()
+		c.plain, c.typo = c.buildWith(false, p), c.buildWith(true, p)
+		theirs = append(theirs, c)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for i, h := range settings {
+			for _, typo := range []bool{false, true} {
+				opt := ConvertOptions{File: "f.md", Typographer: typo, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
+				got, gotErrs := ours[i].Convert(src, opt)
+				want, wantErrs := theirs[i].Convert(src, opt)
+				if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
+					t.Fatalf("Convert(%q), HTML %s, typographer %v:\n%s\n%v\nwith goldmark's raw HTML parser:\n%s\n%v", src, h, typo, got.HTML, gotErrs, want.HTML, wantErrs)
+				}
+			}
+		}
+	})
+}
+
+// TestTagLen: tagLen reads the tags goldmark's patterns read, and leaves
+// what it cannot decide on the line to goldmark.
+func TestTagLen(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		n    int
+	}{
+		{"<kbd>Ctrl", 5}, {"</kbd>+", 6}, {"<br/>", 5}, {"<br />", 6}, {"<a b=c/>x", 8},
+		{`<a title="x > y">t`, 17}, {`<a b='"'>`, 9}, {"<x-y a_b:c.d-e>", 15}, {"</a \t>", 6},
+		{"<a\n", 0}, {"<a b=\"c\n", 0}, {"<b\r>", 0}, {`<a b="c"d>`, 0}, {"<a b=>", 0},
+		{"<a/b>", 0}, {"<3>", 0}, {"<ab.c>", 0}, {"</a b>", 0}, {"<!-- c -->", 0}, {"<", 0},
+	} {
+		if n := tagLen([]byte(tt.line)); n != tt.n {
+			t.Errorf("tagLen(%q) = %d, want %d", tt.line, n, tt.n)
+		}
+	}
 }
