@@ -86,8 +86,13 @@ func decodeRaw(p []byte) (string, bool) {
 }
 
 // Value is the marker attribute's value for r.
-func Value(r Ref) string {
-	return escapeFile(r.File) + ":" + strconv.Itoa(r.Line) + ":" + strconv.Itoa(r.Col)
+func Value(r Ref) string { return string(AppendValue(nil, r)) }
+
+// AppendValue appends Value(r) to b.
+func AppendValue(b []byte, r Ref) []byte {
+	b = append(b, escapeFile(r.File)...)
+	b = append(strconv.AppendInt(append(b, ':'), int64(r.Line), 10), ':')
+	return strconv.AppendInt(b, int64(r.Col), 10)
 }
 
 // escapeFile percent-encodes every byte of a file name but letters,

@@ -86,6 +86,7 @@ type renderBuf struct {
 	tag struct {
 		w   *bufio.Writer
 		buf bytes.Buffer
+		val []byte // the mark's value
 	}
 }
 
@@ -538,7 +539,8 @@ func markedBlock(render renderer.NodeRendererFunc) renderer.NodeRendererFunc {
 		if i := bytes.IndexByte(tag, '>'); i >= 0 {
 			_, _ = w.Write(tag[:i])
 			_, _ = w.WriteString(" " + mark.Attr + `="`)
-			_, _ = w.Write(util.EscapeHTML([]byte(mark.Value(p))))
+			rb.tag.val = mark.AppendValue(rb.tag.val[:0], p)
+			_, _ = w.Write(util.EscapeHTML(rb.tag.val))
 			_ = w.WriteByte('"')
 			tag = tag[i:]
 		}
