@@ -271,7 +271,11 @@ func (c *Converter) Convert(src []byte, opt ConvertOptions) (*Doc, diag.List) {
 	if err := md.Renderer().Render(rb, src, doc); err != nil { // it flushes rb
 		st.errs.Add(diag.Pos{File: opt.File}, "rendering Markdown: %v", err)
 	}
-	out := &Doc{HTML: bytes.Clone(rb.buf.Bytes()), Links: st.links, Headings: st.headings, IDs: st.idList()}
+	// (Empty HTML is nil, whether the pooled buffer was new or used.)
+	out := &Doc{Links: st.links, Headings: st.headings, IDs: st.idList()}
+	if rb.buf.Len() > 0 {
+		out.HTML = bytes.Clone(rb.buf.Bytes())
+	}
 	if opt.TOC {
 		out.TOC = toc(st.headings, c.opt.TOCStart, c.opt.TOCEnd)
 	}
