@@ -542,21 +542,7 @@ func FuzzQuickLinkify(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	ours := New(Options{HTML: HTMLSafe})
-	theirs := New(Options{HTML: HTMLSafe})
-	p := ourParts()
-	p.linkify = extension.Linkify
-	theirs.plain, theirs.typo = theirs.buildWith(false, p), theirs.buildWith(true, p)
-	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, typo := range []bool{false, true} {
-			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
-			got, gotErrs := ours.Convert(src, opt)
-			want, wantErrs := theirs.Convert(src, opt)
-			if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
-				t.Fatalf("Convert(%q), typographer %v:\n%s\n%v\nwith goldmark's Linkify:\n%s\n%v", src, typo, got.HTML, gotErrs, want.HTML, wantErrs)
-			}
-		}
-	})
+	fuzzSameAs(f, "with goldmark's Linkify", []string{HTMLSafe}, func(p *parts) { p.linkify = extension.Linkify })
 }
 
 // FuzzMarkedBlocks: the converter, whose block renderers write each
@@ -578,21 +564,7 @@ func FuzzMarkedBlocks(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	ours := New(Options{HTML: HTMLSafe})
-	theirs := New(Options{HTML: HTMLSafe})
-	p := ourParts()
-	p.more = []goldmark.Extender{attrMarks{}}
-	theirs.plain, theirs.typo = theirs.buildWith(false, p), theirs.buildWith(true, p)
-	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, typo := range []bool{false, true} {
-			opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
-			got, gotErrs := ours.Convert(src, opt)
-			want, wantErrs := theirs.Convert(src, opt)
-			if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
-				t.Fatalf("Convert(%q), typographer %v:\n%s\n%v\nwith marks as attributes:\n%s\n%v", src, typo, got.HTML, gotErrs, want.HTML, wantErrs)
-			}
-		}
-	})
+	fuzzSameAs(f, "with marks as attributes", []string{HTMLSafe}, func(p *parts) { p.more = []goldmark.Extender{attrMarks{}} })
 }
 
 // attrMarks marks every block markedBlocks marks with a node attribute,
@@ -631,24 +603,34 @@ func FuzzQuickRawHTML(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	settings := []string{HTMLSafe, HTMLAll, HTMLNone}
-	var ours, theirs []*Converter
+	fuzzSameAs(f, "with goldmark's raw HTML parser", []string{HTMLSafe, HTMLAll, HTMLNone}, func(p *parts) { p.rawHTML = parser.NewRawHTMLParser() })
+}
+
+// fuzzSameAs holds the converter to one whose parts swap changed (see
+// parts), under each HTML setting, with and without the typographer:
+// every input must give the same Doc (HTML, links, ids, headings,
+// warnings) and the same errors; theirs names the other in a failure.
+func fuzzSameAs(f *testing.F, theirs string, settings []string, swap func(*parts)) {
+	type pair struct {
+		html        string
+		ours, other *Converter
+	}
+	var pairs []pair
 	for _, h := range settings {
-		ours = append(ours, New(Options{HTML: h}))
-		c := New(Options{HTML: h})
+		other := New(Options{HTML: h})
 		p := ourParts()
-		p.rawHTML = parser.NewRawHTMLParser()
-		c.plain, c.typo = c.buildWith(false, p), c.buildWith(true, p)
-		theirs = append(theirs, c)
+		swap(&p)
+		other.plain, other.typo = other.buildWith(false, p), other.buildWith(true, p)
+		pairs = append(pairs, pair{h, New(Options{HTML: h}), other})
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for i, h := range settings {
+		for _, pr := range pairs {
 			for _, typo := range []bool{false, true} {
-				opt := ConvertOptions{File: "f.md", Typographer: typo, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
-				got, gotErrs := ours[i].Convert(src, opt)
-				want, wantErrs := theirs[i].Convert(src, opt)
+				opt := ConvertOptions{File: "f.md", Typographer: typo, TOC: true, Marks: true, Resolve: func(d string, _ bool) (string, error) { return d, nil }}
+				got, gotErrs := pr.ours.Convert(src, opt)
+				want, wantErrs := pr.other.Convert(src, opt)
 				if !reflect.DeepEqual(got, want) || gotErrs.Error() != wantErrs.Error() {
-					t.Fatalf("Convert(%q), HTML %s, typographer %v:\n%s\n%v\nwith goldmark's raw HTML parser:\n%s\n%v", src, h, typo, got.HTML, gotErrs, want.HTML, wantErrs)
+					t.Fatalf("Convert(%q), HTML %s, typographer %v:\n%s\n%v\n%s:\n%s\n%v", src, pr.html, typo, got.HTML, gotErrs, theirs, want.HTML, wantErrs)
 				}
 			}
 		}
