@@ -192,7 +192,7 @@ func tagLen(line []byte) int {
 	if i >= len(line) || !isASCIILetter(line[i]) {
 		return 0
 	}
-	for i++; i < len(line) && (isASCIILetter(line[i]) || isDigit(line[i]) || line[i] == '-'); i++ {
+	for i++; i < len(line) && (util.IsAlphaNumeric(line[i]) || line[i] == '-'); i++ {
 	}
 	blank := func(i int) int {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
@@ -222,7 +222,7 @@ func tagLen(line []byte) int {
 		case i == start || !(isASCIILetter(c) || c == '_' || c == ':'):
 			return 0 // an attribute's name, after white space, or no tag
 		}
-		for i++; i < len(line) && (isASCIILetter(line[i]) || isDigit(line[i]) || strings.IndexByte(":._-", line[i]) >= 0); i++ {
+		for i++; i < len(line) && (util.IsAlphaNumeric(line[i]) || strings.IndexByte(":._-", line[i]) >= 0); i++ {
 		}
 		// Its value, if it has one.
 		j := blank(i)
@@ -270,5 +270,3 @@ func decodes(b []byte) bool {
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

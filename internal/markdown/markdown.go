@@ -519,12 +519,12 @@ func (fs renderFuncs) Register(k ast.NodeKind, f renderer.NodeRendererFunc) { fs
 // is rendered aside, and the mark goes before its '>'.
 func markedBlock(render renderer.NodeRendererFunc) renderer.NodeRendererFunc {
 	return func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		// Unmarked: when leaving, without marks, and for a block that
+		// already has its mark as an attribute (goldmark writes it).
 		rb, ok := w.(*renderBuf)
-		if !entering || !ok || !rb.st.opt.Marks {
+		_, marked := n.AttributeString(mark.Attr)
+		if !entering || !ok || !rb.st.opt.Marks || marked {
 			return render(w, src, n, entering)
-		}
-		if _, marked := n.AttributeString(mark.Attr); marked {
-			return render(w, src, n, entering) // goldmark writes it
 		}
 		p, ok := rb.st.blockPos(n)
 		if !ok {

@@ -25,7 +25,7 @@ func (b *build) audit() bool {
 	au := b.cache.auditor
 	if b.cache.disk != nil {
 		au.Persist = true
-		b.cache.loadAudit(b.opt.Root)
+		b.cache.loadAudit()
 	}
 	rep := au.Run(b.files, check.Options{
 		SiteOrigin:   b.origin,
@@ -187,21 +187,21 @@ func siteFileKey(kind, root string) [32]byte {
 // loadAudit gives a fresh auditor the facts the last build of the site
 // kept in the disk cache, once: startAudit began reading them while the
 // build ran, and this waits for it.
-func (c *cache) loadAudit(root string) {
-	c.startAudit(root)
+func (c *cache) loadAudit() {
+	c.startAudit()
 	<-c.auditDone
 }
 
 // startAudit starts reading the audit's facts from the disk cache, in
 // the background: decoding them takes a while, and the build does not
 // need them before its audit.
-func (c *cache) startAudit(root string) {
+func (c *cache) startAudit() {
 	c.auditOnce.Do(func() {
 		c.auditDone = make(chan struct{})
 		go func() {
 			defer close(c.auditDone)
 			var b blob
-			if c.disk.Get("audit", auditKey(root), &b) {
+			if c.disk.Get("audit", auditKey(c.root), &b) {
 				_ = c.auditor.Load(b) // one that does not decode is not used
 			}
 		}()

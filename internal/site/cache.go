@@ -552,7 +552,7 @@ func (c *cache) prefetch() {
 	if c.disk == nil {
 		return
 	}
-	c.startAudit(c.root)
+	c.startAudit()
 	c.fetching.Go(func() { c.sourceIndex() })
 	if c.out != nil {
 		c.fetching.Go(c.readIndex)
