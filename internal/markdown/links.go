@@ -254,19 +254,6 @@ func tagLen(line []byte) int {
 
 // decodes reports whether b is UTF-8 without U+FFFD: goldmark's reader
 // ends where it finds either, and its patterns with it.
-func decodes(b []byte) bool {
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError {
-			return false
-		}
-		i += size
-	}
-	return true
-}
+func decodes(b []byte) bool { return utf8.Valid(b) && !bytes.ContainsRune(b, utf8.RuneError) }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
